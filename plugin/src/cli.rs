@@ -1,0 +1,121 @@
+//! Command-line interface. Helm strips its own global flags (`-n`, `--kube-context`, `--debug`)
+//! before calling a plugin and passes them as HELM_* environment variables instead, so no
+//! command here defines them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::helm::ChartArgs;
+
+/// Private Ethereum networks on Kubernetes: genesis, keys and secrets made before install.
+#[derive(Debug, Parser)]
+#[command(name = "ethnet", version, about, propagate_version = false)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// ethnet's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate every genesis file, key and secret of a network into a directory
+    Generate(GenerateArgs),
+    /// Summarise an artifacts directory (no secrets)
+    Inspect(InspectArgs),
+    /// Execution genesis tools
+    #[command(subcommand)]
+    Genesis(GenesisCommand),
+}
+
+/// `ethnet generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Directory to write the artifacts to (created; must be empty unless --force)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace an existing, non-empty output directory
+    #[arg(long)]
+    pub force: bool,
+    /// Derive everything from this seed instead of the OS random source. Anyone who knows the
+    /// seed knows every key: for reproducible tests only
+    #[arg(long, value_name = "TEXT")]
+    pub seed: Option<String>,
+    /// Use the BIP-39 mnemonic in FILE instead of generating one
+    #[arg(long, value_name = "FILE")]
+    pub mnemonic_file: Option<PathBuf>,
+    /// Genesis time in unix seconds [default: now + network.genesisDelay]
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub genesis_time: Option<u64>,
+    /// Output format of the summary
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Chart and values flags, as for helm install
+    #[command(flatten)]
+    pub chart: ChartArgs,
+}
+
+/// `ethnet inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Artifacts directory written by `ethnet generate`
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// `ethnet genesis …`.
+#[derive(Debug, Subcommand)]
+pub enum GenesisCommand {
+    /// Print the block hash of a geth-format genesis.json
+    Hash {
+        /// The genesis file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// How structured output is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned text for people.
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn generate_takes_helm_chart_flags() {
+        let cli = Cli::try_parse_from([
+            "ethnet",
+            "generate",
+            "--out",
+            "d",
+            "-f",
+            "v.yaml",
+            "--set",
+            "a=1",
+            "--version",
+            "0.2.0",
+        ])
+        .unwrap();
+        let Command::Generate(args) = cli.command else {
+            panic!("not generate")
+        };
+        assert_eq!(args.chart.values, ["v.yaml"]);
+        assert_eq!(args.chart.chart_version.as_deref(), Some("0.2.0"));
+    }
+}

@@ -1,0 +1,40 @@
+//! One module per subcommand, each exposing `run(args) -> anyhow::Result<()>`. This is the
+//! only layer that reads the clock, the OS random source and stdout.
+
+mod generate;
+mod genesis;
+mod inspect;
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command, GenesisCommand};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Generate(args) => generate::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Genesis(GenesisCommand::Hash { file }) => genesis::hash(&file),
+    }
+}
+
+/// Whether `err` is only a closed stdout (`ethnet inspect d | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Writes `text` to stdout, returning (not panicking on) a closed pipe.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    print(&format!("{}\n", serde_json::to_string_pretty(value)?))
+}

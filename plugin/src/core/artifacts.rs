@@ -1,0 +1,608 @@
+//! Spec → artifacts: the whole pure pipeline, and the file layout the chart consumes.
+//!
+//! [`generate`] takes a validated spec, the genesis time and a random source, and returns
+//! every genesis file, key and secret in memory. [`Artifacts::files`] lays them out as the
+//! files of docs/artifacts.md; writing them to disk or seeding them into a cluster is the
+//! edges' job. Nothing here reads the clock, the disk or the OS random source.
+
+use std::ops::Range;
+
+use alloy_genesis::Genesis;
+use alloy_primitives::{Address, B256};
+use bip39::Mnemonic;
+use rand::{CryptoRng, Rng, RngCore};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::{
+    accounts::{self, FundedAccount},
+    el_genesis,
+    error::CoreError,
+    genesis_hash,
+    identity::{self, NodeIdentity, NodeKeys},
+    keystore::{self, Keystore, KeystoreNonces, ScryptParams},
+    spec::{AccountKdf, NetworkSpec, Role},
+};
+
+/// Name of the manifest file at the top of an artifacts directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// Helm values file carrying the public identities (`-f DIR/ethnet-values.yaml`).
+pub const VALUES_FILE: &str = "ethnet-values.yaml";
+/// Execution genesis, inside the `genesis` set.
+pub const GENESIS_JSON: &str = "genesis/genesis.json";
+/// Genesis block hash, inside the `genesis` set.
+pub const GENESIS_HASH: &str = "genesis/genesis-hash";
+/// Directory of the Secret sets.
+pub const SECRETS_DIR: &str = "secrets";
+
+/// Characters of generated passwords and the stats secret: unambiguous in any shell or YAML.
+const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const PASSWORD_LEN: usize = 32;
+
+/// One node of the network.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// `<role>-<ordinal>`, for example `validator-0`.
+    pub name: String,
+    /// What the node does.
+    pub role: Role,
+    /// Ordinal within its group.
+    pub ordinal: u32,
+    /// Execution client name.
+    pub execution_client: String,
+    /// Consensus client name.
+    pub consensus_client: String,
+    /// Validator indices held by this node (empty for non-validator nodes).
+    pub validators: Range<u32>,
+    /// P2P keys.
+    pub keys: NodeKeys,
+}
+
+/// A funded account with its keystore.
+#[derive(Clone)]
+pub struct AccountArtifact {
+    /// Address and key.
+    pub account: FundedAccount,
+    /// The encrypted keystore.
+    pub keystore: Keystore,
+    /// Random keystore password.
+    pub password: Zeroizing<String>,
+}
+
+/// Everything `ethnet generate` produces.
+pub struct Artifacts {
+    /// The spec they were generated from.
+    pub spec: NetworkSpec,
+    /// Unix time of genesis.
+    pub genesis_time: u64,
+    /// Execution genesis.
+    pub el_genesis: Genesis,
+    /// Its block hash.
+    pub genesis_hash: B256,
+    /// Root of every derived key.
+    pub mnemonic: Mnemonic,
+    /// Funded accounts.
+    pub accounts: Vec<AccountArtifact>,
+    /// Every node, bootnodes first.
+    pub nodes: Vec<Node>,
+    /// Engine API JWT secret.
+    pub jwt_secret: Zeroizing<[u8; 32]>,
+    /// Stats dashboard secret.
+    pub ethstats_secret: Zeroizing<String>,
+}
+
+/// Inputs of [`generate`] besides the spec.
+pub struct GenerateOptions {
+    /// Unix time of genesis.
+    pub genesis_time: u64,
+    /// A user-supplied mnemonic; a fresh one is generated when `None`.
+    pub mnemonic: Option<Mnemonic>,
+}
+
+/// Builds every artifact. `on_keystore` is called once per account keystore encrypted (from
+/// worker threads), so the caller can show progress for the slow standard KDF.
+pub fn generate(
+    spec: &NetworkSpec,
+    options: GenerateOptions,
+    rng: &mut (impl RngCore + CryptoRng),
+    on_keystore: &(dyn Fn() + Sync),
+) -> Result<Artifacts, CoreError> {
+    let mnemonic = match options.mnemonic {
+        Some(m) => m,
+        None => accounts::generate_mnemonic(rng),
+    };
+    let funded = accounts::derive_accounts(&mnemonic, spec.accounts.count)?;
+    let addresses: Vec<Address> = funded.iter().map(|a| a.address).collect();
+    let el_genesis = el_genesis::build(spec, options.genesis_time, &addresses)?;
+    let genesis_hash = genesis_hash::genesis_hash(&el_genesis)?;
+
+    let nodes = plan_nodes(spec, rng);
+    let mut jwt_secret = Zeroizing::new([0u8; 32]);
+    rng.fill_bytes(jwt_secret.as_mut());
+    let ethstats_secret = random_password(rng);
+
+    // Draw every random input in order first, so a seeded run is reproducible however the
+    // parallel KDF work below is scheduled.
+    let inputs: Vec<(FundedAccount, Zeroizing<String>, KeystoreNonces)> = funded
+        .into_iter()
+        .map(|account| (account, random_password(rng), KeystoreNonces::generate(rng)))
+        .collect();
+    let params = match spec.accounts.keystore_kdf {
+        AccountKdf::Standard => ScryptParams::STANDARD,
+        AccountKdf::Light => ScryptParams::LIGHT,
+    };
+    let accounts = inputs
+        .into_par_iter()
+        .map(|(account, password, nonces)| {
+            let keystore = keystore::encrypt(&account.secret, &password, params, &nonces);
+            on_keystore();
+            AccountArtifact {
+                account,
+                keystore,
+                password,
+            }
+        })
+        .collect();
+
+    Ok(Artifacts {
+        spec: spec.clone(),
+        genesis_time: options.genesis_time,
+        el_genesis,
+        genesis_hash,
+        mnemonic,
+        accounts,
+        nodes,
+        jwt_secret,
+        ethstats_secret,
+    })
+}
+
+fn plan_nodes(spec: &NetworkSpec, rng: &mut (impl RngCore + CryptoRng)) -> Vec<Node> {
+    let split = spec.validator_split();
+    let mut nodes = Vec::new();
+    for group in &spec.nodes {
+        for ordinal in 0..group.replicas {
+            let validators = match group.role {
+                Role::Validator => split[ordinal as usize].clone(),
+                _ => 0..0,
+            };
+            nodes.push(Node {
+                name: format!("{}-{ordinal}", group.role.name()),
+                role: group.role,
+                ordinal,
+                execution_client: group.execution_client.clone(),
+                consensus_client: group.consensus_client.clone(),
+                validators,
+                keys: NodeKeys::generate(rng),
+            });
+        }
+    }
+    nodes
+}
+
+fn random_password(rng: &mut impl RngCore) -> Zeroizing<String> {
+    Zeroizing::new(
+        (0..PASSWORD_LEN)
+            .map(|_| PASSWORD_ALPHABET[rng.gen_range(0..PASSWORD_ALPHABET.len())] as char)
+            .collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public manifest and the file layout.
+// ---------------------------------------------------------------------------------------------
+
+/// The public summary of a network, written as manifest.json. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Manifest {
+    /// Version of ethnet that generated the artifacts.
+    pub ethnet_version: String,
+    /// The validated spec.
+    pub spec: serde_json::Value,
+    /// Unix time of genesis.
+    pub genesis_time: u64,
+    /// Execution layer summary.
+    pub el: ElSummary,
+    /// Every node and its public identity.
+    pub nodes: Vec<NodeSummary>,
+    /// Funded account addresses, in derivation order.
+    pub accounts: Vec<AccountSummary>,
+    /// The Kubernetes objects the artifacts become.
+    pub objects: Vec<ObjectSummary>,
+}
+
+/// Execution-layer facts every node must agree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElSummary {
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// Block 0 hash.
+    pub genesis_hash: B256,
+    /// Newest execution fork active at genesis.
+    pub genesis_fork: String,
+}
+
+/// A node's public identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSummary {
+    /// `<role>-<ordinal>`.
+    pub name: String,
+    /// What the node does.
+    pub role: Role,
+    /// Execution client.
+    pub execution_client: String,
+    /// Consensus client.
+    pub consensus_client: String,
+    /// Enode id and peer id.
+    #[serde(flatten)]
+    pub identity: NodeIdentity,
+    /// Validator index range, for validator nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validators: Option<ValidatorRange>,
+}
+
+/// A contiguous range of validator indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidatorRange {
+    /// First index.
+    pub start: u32,
+    /// How many.
+    pub count: u32,
+}
+
+/// A funded account, public part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// Derivation index.
+    pub index: u32,
+    /// Address, EIP-55.
+    pub address: Address,
+    /// BIP-44 derivation path.
+    pub path: String,
+}
+
+/// Whether an object's files are secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectKind {
+    /// Public files: genesis, configs.
+    ConfigMap,
+    /// Keys, passwords, secrets.
+    Secret,
+}
+
+/// One Kubernetes object: `<release>-<set>` holding the files of one directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectSummary {
+    /// Set name; the object is named `<release>-<set>`.
+    pub set: String,
+    /// ConfigMap or Secret.
+    pub kind: ObjectKind,
+    /// File names (object keys) in it.
+    pub keys: Vec<String>,
+}
+
+/// One file of the artifacts directory.
+pub struct ArtifactFile {
+    /// Path relative to the artifacts directory.
+    pub path: String,
+    /// Contents.
+    pub contents: Zeroizing<Vec<u8>>,
+    /// Whether it holds a secret (written 0600, seeded as a Secret).
+    pub secret: bool,
+}
+
+impl Artifacts {
+    /// Public identity of each node, in node order.
+    pub fn node_summaries(&self) -> Vec<NodeSummary> {
+        self.nodes
+            .iter()
+            .map(|node| NodeSummary {
+                name: node.name.clone(),
+                role: node.role,
+                execution_client: node.execution_client.clone(),
+                consensus_client: node.consensus_client.clone(),
+                identity: node.keys.identity(),
+                validators: (node.role == Role::Validator).then(|| ValidatorRange {
+                    start: node.validators.start,
+                    count: node.validators.end - node.validators.start,
+                }),
+            })
+            .collect()
+    }
+
+    /// The public manifest.
+    pub fn manifest(&self) -> Manifest {
+        let files = self.data_files();
+        Manifest {
+            ethnet_version: env!("CARGO_PKG_VERSION").into(),
+            spec: serde_json::to_value(&self.spec).expect("the spec serializes"),
+            genesis_time: self.genesis_time,
+            el: ElSummary {
+                chain_id: self.spec.network.chain_id,
+                genesis_hash: self.genesis_hash,
+                genesis_fork: self
+                    .spec
+                    .network
+                    .forks
+                    .genesis_fork()
+                    .execution_name()
+                    .into(),
+            },
+            nodes: self.node_summaries(),
+            accounts: self
+                .accounts
+                .iter()
+                .map(|a| AccountSummary {
+                    index: a.account.index,
+                    address: a.account.address,
+                    path: accounts::account_path(a.account.index),
+                })
+                .collect(),
+            objects: objects_of(&files),
+        }
+    }
+
+    /// The helm values section with the public identities the chart templates need.
+    pub fn helm_values(&self) -> serde_yaml::Value {
+        let nodes: serde_json::Map<String, serde_json::Value> = self
+            .node_summaries()
+            .into_iter()
+            .map(|n| {
+                let mut entry = serde_json::json!({
+                    "enodeId": n.identity.enode_id,
+                    "peerId": n.identity.peer_id,
+                });
+                if let Some(range) = n.validators {
+                    entry["validators"] = serde_json::json!(range);
+                }
+                (n.name, entry)
+            })
+            .collect();
+        let values = serde_json::json!({
+            "ethnet": {
+                "genesisHash": self.genesis_hash,
+                "genesisTime": self.genesis_time,
+                "nodes": nodes,
+            }
+        });
+        serde_yaml::to_value(values).expect("JSON values convert to YAML")
+    }
+
+    /// Files of the object sets (everything but the manifest and values file).
+    fn data_files(&self) -> Vec<ArtifactFile> {
+        let public = |path: &str, contents: Vec<u8>| ArtifactFile {
+            path: path.into(),
+            contents: Zeroizing::new(contents),
+            secret: false,
+        };
+        let secret = |path: String, contents: Vec<u8>| ArtifactFile {
+            path: format!("{SECRETS_DIR}/{path}"),
+            contents: Zeroizing::new(contents),
+            secret: true,
+        };
+        let genesis_json =
+            serde_json::to_vec_pretty(&self.el_genesis).expect("the genesis serializes");
+        let mut files = vec![
+            public(GENESIS_JSON, genesis_json),
+            public(GENESIS_HASH, self.genesis_hash.to_string().into_bytes()),
+            secret(
+                "jwt/jwt.hex".into(),
+                hex::encode(self.jwt_secret.as_ref()).into_bytes(),
+            ),
+            secret(
+                "accounts/mnemonic".into(),
+                self.mnemonic.to_string().into_bytes(),
+            ),
+            secret(
+                "ethstats/secret".into(),
+                self.ethstats_secret.as_bytes().to_vec(),
+            ),
+        ];
+        for a in &self.accounts {
+            let name = a.account.address.to_checksum(None);
+            let keystore = serde_json::to_vec(&a.keystore).expect("keystores serialize");
+            files.push(secret(format!("accounts/{name}.json"), keystore));
+            files.push(secret(
+                format!("accounts/{name}.password"),
+                a.password.as_bytes().to_vec(),
+            ));
+        }
+        for node in &self.nodes {
+            let dir = format!("node-{}", node.name);
+            files.push(secret(
+                format!("{dir}/el-nodekey"),
+                identity::geth_nodekey_file(&node.keys.execution).into_bytes(),
+            ));
+            files.push(secret(
+                format!("{dir}/cl-network-key"),
+                node.keys.consensus.to_bytes().to_vec(),
+            ));
+            files.push(secret(
+                format!("{dir}/cl-peer-id.json"),
+                identity::lodestar_peer_id_json(&node.keys.consensus).into_bytes(),
+            ));
+        }
+        files
+    }
+
+    /// Every file of the artifacts directory, as laid out in docs/artifacts.md.
+    pub fn files(&self) -> Vec<ArtifactFile> {
+        let mut files = self.data_files();
+        let manifest =
+            serde_json::to_vec_pretty(&self.manifest()).expect("the manifest serializes");
+        let values = serde_yaml::to_string(&self.helm_values()).expect("values serialize");
+        files.push(ArtifactFile {
+            path: MANIFEST_FILE.into(),
+            contents: Zeroizing::new(manifest),
+            secret: false,
+        });
+        files.push(ArtifactFile {
+            path: VALUES_FILE.into(),
+            contents: Zeroizing::new(values.into_bytes()),
+            secret: false,
+        });
+        files
+    }
+}
+
+/// Groups files into objects by their directory: `genesis/x` → ConfigMap `genesis`,
+/// `secrets/jwt/x` → Secret `jwt`.
+fn objects_of(files: &[ArtifactFile]) -> Vec<ObjectSummary> {
+    let mut objects: Vec<ObjectSummary> = Vec::new();
+    for file in files {
+        let path = file
+            .path
+            .strip_prefix(&format!("{SECRETS_DIR}/"))
+            .unwrap_or(&file.path);
+        let Some((set, key)) = path.split_once('/') else {
+            continue;
+        };
+        let kind = if file.secret {
+            ObjectKind::Secret
+        } else {
+            ObjectKind::ConfigMap
+        };
+        match objects.iter_mut().find(|o| o.set == set && o.kind == kind) {
+            Some(object) => object.keys.push(key.into()),
+            None => objects.push(ObjectSummary {
+                set: set.into(),
+                kind,
+                keys: vec![key.into()],
+            }),
+        }
+    }
+    objects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::spec::tests_support::spec_with;
+    use rand::SeedableRng;
+
+    fn light(spec: &mut NetworkSpec) {
+        spec.accounts.keystore_kdf = AccountKdf::Light;
+        spec.accounts.count = 3;
+    }
+
+    fn generate_seeded(seed: u64) -> Artifacts {
+        let spec = spec_with(light);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
+        let options = GenerateOptions {
+            genesis_time: 1_800_000_000,
+            mnemonic: None,
+        };
+        generate(&spec, options, &mut rng, &|| {}).unwrap()
+    }
+
+    #[test]
+    fn seeded_generation_is_reproducible() {
+        let (a, b) = (generate_seeded(9), generate_seeded(9));
+        assert_eq!(a.genesis_hash, b.genesis_hash);
+        assert_eq!(a.mnemonic, b.mnemonic);
+        let contents = |x: &Artifacts| -> Vec<Vec<u8>> {
+            x.files().into_iter().map(|f| f.contents.to_vec()).collect()
+        };
+        assert_eq!(contents(&a), contents(&b));
+        assert_ne!(generate_seeded(10).genesis_hash, a.genesis_hash);
+    }
+
+    #[test]
+    fn every_node_gets_distinct_keys_and_the_split() {
+        let artifacts = generate_seeded(1);
+        let names: Vec<_> = artifacts.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["bootnode-0", "validator-0", "validator-1", "rpc-0"]);
+        let mut enodes: Vec<_> = artifacts
+            .node_summaries()
+            .into_iter()
+            .map(|n| n.identity.enode_id)
+            .collect();
+        enodes.sort();
+        enodes.dedup();
+        assert_eq!(enodes.len(), 4);
+        assert_eq!(artifacts.nodes[2].validators, 32..64);
+    }
+
+    #[test]
+    fn keystores_open_with_their_passwords_and_fund_the_genesis() {
+        let artifacts = generate_seeded(2);
+        for a in &artifacts.accounts {
+            let secret = keystore::decrypt(&a.keystore, &a.password).unwrap();
+            assert_eq!(&secret[..], a.account.secret.as_ref());
+            let funded = &artifacts.el_genesis.alloc[&a.account.address];
+            assert_eq!(funded.balance, artifacts.spec.accounts.balance);
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_public_files() {
+        let artifacts = generate_seeded(4);
+        let public: Vec<String> = artifacts
+            .files()
+            .into_iter()
+            .filter(|f| !f.secret)
+            .map(|f| String::from_utf8(f.contents.to_vec()).unwrap())
+            .collect();
+        let mut secrets = vec![
+            hex::encode(artifacts.jwt_secret.as_ref()),
+            artifacts.mnemonic.to_string(),
+            artifacts.ethstats_secret.to_string(),
+        ];
+        for a in &artifacts.accounts {
+            secrets.push(hex::encode(a.account.secret.as_ref()));
+            secrets.push(a.password.to_string());
+        }
+        for node in &artifacts.nodes {
+            secrets.push(hex::encode(node.keys.execution.to_bytes()));
+            secrets.push(hex::encode(node.keys.consensus.to_bytes()));
+        }
+        for text in &public {
+            for secret in &secrets {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "a secret leaked into a public file"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn manifest_lists_objects_by_directory() {
+        let manifest = generate_seeded(5).manifest();
+        let sets: Vec<_> = manifest
+            .objects
+            .iter()
+            .map(|o| (o.set.as_str(), o.kind))
+            .collect();
+        assert_eq!(sets[0], ("genesis", ObjectKind::ConfigMap));
+        assert!(sets.contains(&("jwt", ObjectKind::Secret)));
+        assert!(sets.contains(&("node-validator-1", ObjectKind::Secret)));
+        let genesis = &manifest.objects[0];
+        assert_eq!(genesis.keys, ["genesis.json", "genesis-hash"]);
+        assert_eq!(manifest.accounts.len(), 3);
+        assert_eq!(
+            manifest.nodes[1].validators,
+            Some(ValidatorRange {
+                start: 0,
+                count: 32
+            })
+        );
+    }
+
+    #[test]
+    fn helm_values_carry_identities() {
+        let artifacts = generate_seeded(6);
+        let values = artifacts.helm_values();
+        let node = &values["ethnet"]["nodes"]["validator-1"];
+        assert_eq!(node["enodeId"].as_str().unwrap().len(), 128);
+        assert_eq!(node["validators"]["start"].as_u64(), Some(32));
+        assert_eq!(
+            values["ethnet"]["genesisHash"].as_str().unwrap(),
+            artifacts.genesis_hash.to_string()
+        );
+    }
+}

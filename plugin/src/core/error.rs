@@ -1,0 +1,81 @@
+//! Errors raised by the pure core. Each variant names the field, the bad value and the fix,
+//! because these messages are what a user sees when `helm ethnet install` refuses their values.
+
+use std::fmt;
+
+/// One problem found while validating a network spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct SpecProblem {
+    /// Dotted path of the offending value, as written in values.yaml (`network.chainId`).
+    pub field: String,
+    /// What is wrong with it and how to fix it.
+    pub message: String,
+}
+
+impl SpecProblem {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every problem found in a spec, reported together so a user fixes them in one pass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecErrors(pub Vec<SpecProblem>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.as_slice() {
+            [one] => write!(f, "invalid values: {one}"),
+            many => {
+                write!(f, "invalid values ({} problems):", many.len())?;
+                for problem in many {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SpecErrors {}
+
+/// Errors from building artifacts out of a valid spec.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The spec did not validate.
+    #[error(transparent)]
+    Spec(#[from] SpecErrors),
+    /// A user alloc entry collides with an account ethnet places itself.
+    #[error(
+        "accounts.alloc.{address}: this address is already {owner}; remove it from accounts.alloc"
+    )]
+    AllocCollision {
+        /// The colliding address.
+        address: String,
+        /// Who already owns it (a generated account, a system contract).
+        owner: &'static str,
+    },
+    /// The mnemonic supplied by the user is not valid BIP-39.
+    #[error("mnemonic: {0}; supply 12 to 24 English BIP-39 words")]
+    Mnemonic(String),
+    /// A key derivation step failed (practically unreachable for valid seeds).
+    #[error("key derivation failed at {path}: {reason}")]
+    Derivation {
+        /// Derivation path that failed.
+        path: String,
+        /// Underlying reason.
+        reason: String,
+    },
+    /// A genesis file uses a fork whose header layout ethnet does not know yet.
+    #[error(
+        "genesis activates {fork} at genesis, which ethnet cannot hash yet; schedule it later"
+    )]
+    UnsupportedGenesisFork {
+        /// The fork name.
+        fork: &'static str,
+    },
+}

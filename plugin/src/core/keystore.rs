@@ -1,0 +1,338 @@
+//! [Web3 Secret Storage v3](https://ethereum.org/en/developers/docs/data-structures-and-encoding/web3-secret-storage/)
+//! keystores for funded accounts: scrypt, AES-128-CTR and a keccak MAC, with the `address`
+//! field geth expects when it scans a keystore directory.
+//!
+//! Encryption draws no randomness itself: the caller hands in the salt, IV and id, so many
+//! keystores can be encrypted in parallel from one seeded or OS random source.
+
+use aes::Aes128;
+use alloy_primitives::{keccak256, Address};
+use ctr::cipher::{KeyIvInit, StreamCipher};
+use rand::{CryptoRng, RngCore};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+type Aes128Ctr = ctr::Ctr128BE<Aes128>;
+
+/// Scrypt parameters of a keystore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScryptParams {
+    /// log2 of the CPU/memory cost n.
+    pub log_n: u8,
+    /// Block size r.
+    pub r: u32,
+    /// Parallelism p.
+    pub p: u32,
+}
+
+impl ScryptParams {
+    /// geth's standard parameters: n = 2^18, r = 8, p = 1.
+    pub const STANDARD: Self = Self {
+        log_n: 18,
+        r: 8,
+        p: 1,
+    };
+    /// geth's `--lightkdf` parameters: n = 2^12, r = 8, p = 6. Devnets only.
+    pub const LIGHT: Self = Self {
+        log_n: 12,
+        r: 8,
+        p: 6,
+    };
+}
+
+/// The random inputs of one encryption.
+#[derive(Debug, Clone)]
+pub struct KeystoreNonces {
+    salt: [u8; 32],
+    iv: [u8; 16],
+    id: [u8; 16],
+}
+
+impl KeystoreNonces {
+    /// Fresh salt, IV and id.
+    pub fn generate(rng: &mut (impl RngCore + CryptoRng)) -> Self {
+        let mut nonces = Self {
+            salt: [0; 32],
+            iv: [0; 16],
+            id: [0; 16],
+        };
+        rng.fill_bytes(&mut nonces.salt);
+        rng.fill_bytes(&mut nonces.iv);
+        rng.fill_bytes(&mut nonces.id);
+        nonces
+    }
+}
+
+/// A v3 keystore file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Keystore {
+    /// Address of the key, lower-case hex without 0x (geth's format).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Cipher, KDF and MAC.
+    pub crypto: CryptoSection,
+    /// Random UUID.
+    pub id: String,
+    /// Always 3.
+    pub version: u32,
+}
+
+/// The `crypto` object of a v3 keystore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CryptoSection {
+    /// Always `aes-128-ctr`.
+    pub cipher: String,
+    /// Encrypted private key, hex.
+    pub ciphertext: String,
+    /// The IV.
+    pub cipherparams: CipherParams,
+    /// `scrypt` or `pbkdf2`.
+    pub kdf: String,
+    /// KDF parameters.
+    pub kdfparams: KdfParams,
+    /// keccak256(derived key[16..32] ++ ciphertext), hex.
+    pub mac: String,
+}
+
+/// `cipherparams` of a v3 keystore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CipherParams {
+    /// 16-byte IV, hex.
+    pub iv: String,
+}
+
+/// KDF parameters; which fields are present depends on the KDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KdfParams {
+    /// scrypt.
+    Scrypt {
+        /// Derived key length, 32.
+        dklen: usize,
+        /// Cost.
+        n: u64,
+        /// Parallelism.
+        p: u32,
+        /// Block size.
+        r: u32,
+        /// Salt, hex.
+        salt: String,
+    },
+    /// PBKDF2-HMAC-SHA256 (read only: ethnet writes scrypt).
+    Pbkdf2 {
+        /// Iterations.
+        c: u32,
+        /// Derived key length, 32.
+        dklen: usize,
+        /// Must be `hmac-sha256`.
+        prf: String,
+        /// Salt, hex.
+        salt: String,
+    },
+}
+
+/// Why a keystore could not be opened.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum KeystoreError {
+    /// The MAC did not match: wrong password or a damaged file.
+    #[error("wrong password or damaged keystore (MAC mismatch)")]
+    MacMismatch,
+    /// A field is not what v3 allows.
+    #[error("unsupported keystore: {0}")]
+    Unsupported(String),
+}
+
+/// Encrypts `secret` (a 32-byte private key) under `password`.
+pub fn encrypt(
+    secret: &[u8; 32],
+    password: &str,
+    params: ScryptParams,
+    nonces: &KeystoreNonces,
+) -> Keystore {
+    let scrypt_params = scrypt::Params::new(params.log_n, params.r, params.p)
+        .expect("ethnet's scrypt parameters are valid");
+    let mut derived = Zeroizing::new([0u8; 32]);
+    scrypt::scrypt(
+        password.as_bytes(),
+        &nonces.salt,
+        &scrypt_params,
+        derived.as_mut(),
+    )
+    .expect("32 bytes is a valid scrypt output length");
+    let mut ciphertext = *secret;
+    aes_ctr(&derived[..16], &nonces.iv).apply_keystream(&mut ciphertext);
+    let mac = mac(&derived[..], &ciphertext);
+    let address = secret_to_address(secret).map(|a| hex::encode(a.as_slice()));
+    Keystore {
+        address,
+        crypto: CryptoSection {
+            cipher: "aes-128-ctr".into(),
+            ciphertext: hex::encode(ciphertext),
+            cipherparams: CipherParams {
+                iv: hex::encode(nonces.iv),
+            },
+            kdf: "scrypt".into(),
+            kdfparams: KdfParams::Scrypt {
+                dklen: 32,
+                n: 1 << params.log_n,
+                p: params.p,
+                r: params.r,
+                salt: hex::encode(nonces.salt),
+            },
+            mac: hex::encode(mac),
+        },
+        id: uuid::Builder::from_random_bytes(nonces.id)
+            .into_uuid()
+            .to_string(),
+        version: 3,
+    }
+}
+
+/// Decrypts a keystore, checking the MAC first.
+pub fn decrypt(keystore: &Keystore, password: &str) -> Result<Zeroizing<Vec<u8>>, KeystoreError> {
+    let crypto = &keystore.crypto;
+    if keystore.version != 3 || crypto.cipher != "aes-128-ctr" {
+        return Err(KeystoreError::Unsupported(format!(
+            "version {} with cipher {}",
+            keystore.version, crypto.cipher
+        )));
+    }
+    let hex_field = |name: &str, value: &str| {
+        hex::decode(value).map_err(|_| KeystoreError::Unsupported(format!("{name} is not hex")))
+    };
+    let mut derived = Zeroizing::new(vec![0u8; 32]);
+    match (&crypto.kdf[..], &crypto.kdfparams) {
+        (
+            "scrypt",
+            KdfParams::Scrypt {
+                dklen: 32,
+                n,
+                p,
+                r,
+                salt,
+            },
+        ) if n.is_power_of_two() => {
+            let params = scrypt::Params::new(n.trailing_zeros() as u8, *r, *p)
+                .map_err(|e| KeystoreError::Unsupported(format!("scrypt parameters: {e}")))?;
+            scrypt::scrypt(
+                password.as_bytes(),
+                &hex_field("salt", salt)?,
+                &params,
+                &mut derived,
+            )
+            .map_err(|e| KeystoreError::Unsupported(e.to_string()))?;
+        }
+        (
+            "pbkdf2",
+            KdfParams::Pbkdf2 {
+                c,
+                dklen: 32,
+                prf,
+                salt,
+            },
+        ) if prf == "hmac-sha256" => {
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+                password.as_bytes(),
+                &hex_field("salt", salt)?,
+                *c,
+                &mut derived,
+            );
+        }
+        (kdf, _) => {
+            return Err(KeystoreError::Unsupported(format!(
+                "kdf {kdf} or its parameters"
+            )))
+        }
+    }
+    let mut plaintext = Zeroizing::new(hex_field("ciphertext", &crypto.ciphertext)?);
+    if hex::encode(mac(&derived, &plaintext)) != crypto.mac.to_lowercase() {
+        return Err(KeystoreError::MacMismatch);
+    }
+    let iv = hex_field("iv", &crypto.cipherparams.iv)?;
+    let iv: [u8; 16] = iv
+        .try_into()
+        .map_err(|_| KeystoreError::Unsupported("iv is not 16 bytes".into()))?;
+    aes_ctr(&derived[..16], &iv).apply_keystream(&mut plaintext);
+    Ok(plaintext)
+}
+
+fn aes_ctr(key: &[u8], iv: &[u8; 16]) -> Aes128Ctr {
+    Aes128Ctr::new_from_slices(key, iv).expect("a 16-byte key and IV fit AES-128-CTR")
+}
+
+fn mac(derived: &[u8], ciphertext: &[u8]) -> [u8; 32] {
+    let mut input = Vec::with_capacity(16 + ciphertext.len());
+    input.extend_from_slice(&derived[16..32]);
+    input.extend_from_slice(ciphertext);
+    keccak256(input).0
+}
+
+/// The Ethereum address of a secp256k1 private key, if it is a valid key.
+pub fn secret_to_address(secret: &[u8; 32]) -> Option<Address> {
+    let key = k256::SecretKey::from_slice(secret).ok()?;
+    Some(public_key_to_address(&key.public_key()))
+}
+
+/// The Ethereum address of a public key: the last 20 bytes of keccak of its uncompressed form.
+pub fn public_key_to_address(public: &k256::PublicKey) -> Address {
+    use k256::elliptic_curve::sec1::ToEncodedPoint;
+    let point = public.to_encoded_point(false);
+    Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// The two vectors of the Web3 Secret Storage definition (also in go-ethereum's
+    /// accounts/keystore/testdata/v3_test_vector.json).
+    const SPEC_SECRET: &str = "7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";
+    const PBKDF2_VECTOR: &str = r#"{"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"6087dab2f9fdbbfaddc31a909735c1e6"},"ciphertext":"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46","kdf":"pbkdf2","kdfparams":{"c":262144,"dklen":32,"prf":"hmac-sha256","salt":"ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd"},"mac":"517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2"},"id":"3198bc9c-6672-5ab3-d995-4942343ae5b6","version":3}"#;
+    const SCRYPT_VECTOR: &str = r#"{"crypto":{"cipher":"aes-128-ctr","cipherparams":{"iv":"83dbcc02d8ccb40e466191a123791e0e"},"ciphertext":"d172bf743a674da9cdad04534d56926ef8358534d458fffccd4e6ad2fbde479c","kdf":"scrypt","kdfparams":{"dklen":32,"n":262144,"r":1,"p":8,"salt":"ab0c7876052600dd703518d6fc3fe8984592145b591fc8fb5c6d43190334ba19"},"mac":"2103ac29920d71da29f15d75b4a16dbe95cfd7ff8faea1056c33131d846e3097"},"id":"3198bc9c-6672-5ab3-d995-4942343ae5b6","version":3}"#;
+
+    #[test]
+    fn decrypts_the_spec_vectors() {
+        for vector in [PBKDF2_VECTOR, SCRYPT_VECTOR] {
+            let keystore: Keystore = serde_json::from_str(vector).unwrap();
+            let secret = decrypt(&keystore, "testpassword").unwrap();
+            assert_eq!(hex::encode(&secret[..]), SPEC_SECRET);
+            assert_eq!(
+                decrypt(&keystore, "testpassworD"),
+                Err(KeystoreError::MacMismatch)
+            );
+        }
+    }
+
+    #[test]
+    fn round_trip_with_address() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        let secret: [u8; 32] = hex::decode(SPEC_SECRET).unwrap().try_into().unwrap();
+        let nonces = KeystoreNonces::generate(&mut rng);
+        let keystore = encrypt(&secret, "pässwörd", ScryptParams::LIGHT, &nonces);
+        let json = serde_json::to_string(&keystore).unwrap();
+        let parsed: Keystore = serde_json::from_str(&json).unwrap();
+        assert_eq!(&decrypt(&parsed, "pässwörd").unwrap()[..], &secret);
+        assert!(decrypt(&parsed, "password").is_err());
+        // The spec vector key's address, as given in the Web3 Secret Storage definition.
+        assert_eq!(
+            parsed.address.as_deref(),
+            Some("008aeeda4d805471df9b2a5b0f38a0c3bcba786b")
+        );
+        assert_eq!(parsed.id.len(), 36);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["crypto"]["kdfparams"]["n"], 4096);
+        assert_eq!(value["crypto"]["kdfparams"]["dklen"], 32);
+    }
+
+    #[test]
+    fn standard_params_are_geths() {
+        assert_eq!(
+            (
+                1u64 << ScryptParams::STANDARD.log_n,
+                ScryptParams::STANDARD.r
+            ),
+            (262144, 8)
+        );
+    }
+}

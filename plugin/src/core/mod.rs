@@ -1,0 +1,15 @@
+//! The pure core: spec → execution genesis → keys → artifacts. No IO, no clock, and no
+//! randomness except through the random source the caller passes in.
+
+pub mod accounts;
+pub mod artifacts;
+pub mod el_genesis;
+pub mod error;
+pub mod genesis_hash;
+pub mod identity;
+pub mod keystore;
+pub mod spec;
+
+pub use artifacts::{generate, Artifacts, GenerateOptions, Manifest};
+pub use error::{CoreError, SpecErrors, SpecProblem};
+pub use spec::{NetworkSpec, SpecFile};

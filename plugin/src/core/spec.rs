@@ -1,0 +1,1020 @@
+//! The network spec: the chart values that decide the genesis and the keys.
+//!
+//! Values arrive in two steps, like ripgrep's low and high args: [`SpecFile`] mirrors the JSON
+//! that the chart's `ethnet-spec-configmap.yaml` template renders (so helm, not ethnet, merges
+//! `-f` files and `--set` flags), and [`SpecFile::validate`] turns it into a [`NetworkSpec`],
+//! reporting every problem at once with the field, the value and the fix.
+
+use std::collections::BTreeMap;
+
+use alloy_genesis::GenesisAccount;
+use alloy_primitives::{Address, Bytes, B256, U256};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::error::{SpecErrors, SpecProblem};
+
+/// Chain ids of public networks; reusing one invites replayed transactions.
+pub const PUBLIC_CHAIN_IDS: &[(u64, &str)] = &[
+    (1, "mainnet"),
+    (11155111, "sepolia"),
+    (17000, "holesky"),
+    (560048, "hoodi"),
+];
+
+/// Execution clients the chart can run.
+pub const EXECUTION_CLIENTS: &[&str] = &["geth", "ethereumjs"];
+/// Consensus clients the chart can run.
+pub const CONSENSUS_CLIENTS: &[&str] = &["lighthouse", "lodestar"];
+
+// ---------------------------------------------------------------------------------------------
+// Raw values, exactly as helm renders them.
+// ---------------------------------------------------------------------------------------------
+
+/// The spec as rendered by helm, before validation. Unknown keys are typos and are rejected.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    network: RawNetwork,
+    accounts: RawAccounts,
+    validators: RawValidators,
+    nodes: BTreeMap<String, RawNodeGroup>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawNetwork {
+    name: Value,
+    chain_id: Value,
+    #[serde(default)]
+    allow_public_chain_id: bool,
+    consensus: Value,
+    preset: Value,
+    slot_seconds: Value,
+    genesis_delay: Value,
+    gas_limit: Value,
+    forks: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawAccounts {
+    count: Value,
+    balance: Value,
+    keystore_kdf: Value,
+    #[serde(default)]
+    alloc: Option<BTreeMap<String, RawAllocAccount>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllocAccount {
+    balance: Option<Value>,
+    nonce: Option<Value>,
+    code: Option<String>,
+    storage: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawValidators {
+    count: Value,
+    keystore_kdf: Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNodeGroup {
+    replicas: Value,
+    execution: RawClient,
+    consensus: RawClient,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClient {
+    client: Value,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validated spec.
+// ---------------------------------------------------------------------------------------------
+
+/// A validated network spec: everything needed to build the genesis and the keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkSpec {
+    /// Chain parameters.
+    pub network: Network,
+    /// Funded accounts.
+    pub accounts: Accounts,
+    /// Genesis validators.
+    pub validators: Validators,
+    /// Node groups, in the order bootnodes, validators, rpc.
+    pub nodes: Vec<NodeGroup>,
+    /// Decisions ethnet took that the user may want to know about (an uneven validator split).
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+/// Chain parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Network {
+    /// Network name (CONFIG_NAME for consensus clients).
+    pub name: String,
+    /// EIP-155 chain id, also the devp2p network id.
+    pub chain_id: u64,
+    /// Consensus mechanism.
+    pub consensus: Consensus,
+    /// Consensus-layer preset.
+    pub preset: Preset,
+    /// Seconds per slot.
+    pub slot_seconds: u64,
+    /// Seconds from generation to genesis.
+    pub genesis_delay: u64,
+    /// Genesis block gas limit.
+    pub gas_limit: u64,
+    /// Fork activation.
+    pub forks: ForkSchedule,
+}
+
+/// Consensus mechanism of the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Consensus {
+    /// Proof-of-stake: execution + beacon + validator clients.
+    Pos,
+}
+
+/// Consensus-layer preset ([consensus-specs presets](https://github.com/ethereum/consensus-specs/tree/dev/presets)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// 32 slots per epoch.
+    Mainnet,
+    /// 8 slots per epoch; for fast devnets.
+    Minimal,
+}
+
+impl Preset {
+    /// `SLOTS_PER_EPOCH` of the preset.
+    pub const fn slots_per_epoch(self) -> u64 {
+        match self {
+            Self::Mainnet => 32,
+            Self::Minimal => 8,
+        }
+    }
+
+    /// Name as consensus clients spell it (`PRESET_BASE`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Mainnet => "mainnet",
+            Self::Minimal => "minimal",
+        }
+    }
+}
+
+/// When a fork activates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForkAt {
+    /// At this epoch (0 is genesis).
+    Epoch(u64),
+    /// Not scheduled.
+    Never,
+}
+
+/// A consensus fork paired with its execution-layer twin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fork {
+    /// Capella / Shanghai.
+    Capella,
+    /// Deneb / Cancun.
+    Deneb,
+    /// Electra / Prague.
+    Electra,
+    /// Fulu / Osaka.
+    Fulu,
+}
+
+impl Fork {
+    /// Every fork ethnet schedules, oldest first.
+    pub const ALL: [Self; 4] = [Self::Capella, Self::Deneb, Self::Electra, Self::Fulu];
+
+    /// Consensus-layer name, as used in values.yaml.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Capella => "capella",
+            Self::Deneb => "deneb",
+            Self::Electra => "electra",
+            Self::Fulu => "fulu",
+        }
+    }
+
+    /// Execution-layer name of the twin fork.
+    pub const fn execution_name(self) -> &'static str {
+        match self {
+            Self::Capella => "shanghai",
+            Self::Deneb => "cancun",
+            Self::Electra => "prague",
+            Self::Fulu => "osaka",
+        }
+    }
+}
+
+/// Activation of every scheduled fork. Forks activate in order; Capella is always at genesis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForkSchedule {
+    /// Per fork, oldest first, matching [`Fork::ALL`].
+    #[serde(flatten, serialize_with = "serialize_forks")]
+    activations: [ForkAt; 4],
+}
+
+fn serialize_forks<S: serde::Serializer>(forks: &[ForkAt; 4], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(4))?;
+    for (fork, at) in Fork::ALL.iter().zip(forks) {
+        match at {
+            ForkAt::Epoch(epoch) => map.serialize_entry(fork.name(), epoch)?,
+            ForkAt::Never => map.serialize_entry(fork.name(), "never")?,
+        }
+    }
+    map.end()
+}
+
+impl ForkSchedule {
+    /// Every fork at genesis: the current mainnet fork and all before it.
+    pub const ALL_AT_GENESIS: Self = Self {
+        activations: [ForkAt::Epoch(0); 4],
+    };
+
+    /// When `fork` activates.
+    pub fn at(&self, fork: Fork) -> ForkAt {
+        self.activations[fork as usize]
+    }
+
+    /// The newest fork active at genesis.
+    pub fn genesis_fork(&self) -> Fork {
+        Fork::ALL
+            .into_iter()
+            .rev()
+            .find(|fork| self.at(*fork) == ForkAt::Epoch(0))
+            .unwrap_or(Fork::Capella)
+    }
+
+    /// Returns a copy with `fork` set to `at` (later forks are not adjusted).
+    pub fn with(mut self, fork: Fork, at: ForkAt) -> Self {
+        self.activations[fork as usize] = at;
+        self
+    }
+}
+
+/// Funded accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accounts {
+    /// How many accounts to derive from the mnemonic and fund.
+    pub count: u32,
+    /// Balance of each derived account, in wei.
+    pub balance: U256,
+    /// Keystore KDF strength.
+    pub keystore_kdf: AccountKdf,
+    /// User-supplied genesis accounts.
+    pub alloc: BTreeMap<Address, GenesisAccount>,
+}
+
+/// Scrypt strength for account keystores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountKdf {
+    /// n = 2^18, r = 8, p = 1: what geth writes by default.
+    Standard,
+    /// n = 2^12, r = 8, p = 6: geth's `--lightkdf`; devnets only.
+    Light,
+}
+
+/// Genesis validators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Validators {
+    /// Number of genesis validators.
+    pub count: u32,
+    /// Keystore KDF strength.
+    pub keystore_kdf: ValidatorKdf,
+}
+
+/// PBKDF2 strength for EIP-2335 validator keystores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValidatorKdf {
+    /// pbkdf2-sha256 with c = 262144, as the EIP-2335 reference.
+    Standard,
+    /// pbkdf2-sha256 with c = 2: unlocks instantly; devnets only, insecure.
+    Fast,
+}
+
+/// What nodes of a group do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// First contact for every other node.
+    Bootnode,
+    /// Holds validator keys and runs a validator client.
+    Validator,
+    /// Serves JSON-RPC and the beacon API to users.
+    Rpc,
+}
+
+impl Role {
+    /// Every role, in node order.
+    pub const ALL: [Self; 3] = [Self::Bootnode, Self::Validator, Self::Rpc];
+
+    /// Singular name, used in node names (`validator-0`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Bootnode => "bootnode",
+            Self::Validator => "validator",
+            Self::Rpc => "rpc",
+        }
+    }
+
+    /// Key under `nodes:` in values.yaml.
+    pub const fn values_key(self) -> &'static str {
+        match self {
+            Self::Bootnode => "bootnodes",
+            Self::Validator => "validators",
+            Self::Rpc => "rpc",
+        }
+    }
+}
+
+/// A group of identical nodes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeGroup {
+    /// What the nodes do.
+    pub role: Role,
+    /// How many nodes.
+    pub replicas: u32,
+    /// Execution client name.
+    pub execution_client: String,
+    /// Consensus client name.
+    pub consensus_client: String,
+}
+
+impl NetworkSpec {
+    /// The group with `role`.
+    pub fn group(&self, role: Role) -> &NodeGroup {
+        self.nodes
+            .iter()
+            .find(|g| g.role == role)
+            .expect("validate() creates every group")
+    }
+
+    /// Validator index ranges per validator node: contiguous, the first nodes taking one extra
+    /// validator each when the count does not divide evenly.
+    pub fn validator_split(&self) -> Vec<std::ops::Range<u32>> {
+        split_evenly(self.validators.count, self.group(Role::Validator).replicas)
+    }
+}
+
+fn split_evenly(count: u32, parts: u32) -> Vec<std::ops::Range<u32>> {
+    let (base, extra) = (count / parts, count % parts);
+    let mut start = 0;
+    (0..parts)
+        .map(|i| {
+            let len = base + u32::from(i < extra);
+            let range = start..start + len;
+            start += len;
+            range
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation.
+// ---------------------------------------------------------------------------------------------
+
+impl SpecFile {
+    /// Parses the spec JSON that the chart renders. Type errors name the JSON path.
+    pub fn from_json(json: &str) -> Result<Self, SpecErrors> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        serde_path_to_error::deserialize(de).map_err(|err| {
+            let field = err.path().to_string();
+            let inner = err.into_inner().to_string();
+            let message = match inner.strip_prefix("unknown field ") {
+                Some(rest) => format!(
+                    "unknown field {}; check the spelling against the chart's values.yaml",
+                    rest.split(" at line").next().unwrap_or(rest)
+                ),
+                None => inner.split(" at line").next().unwrap_or(&inner).to_string(),
+            };
+            SpecErrors(vec![SpecProblem::new(field, message)])
+        })
+    }
+
+    /// Checks every value and returns the typed spec, or all the problems found.
+    pub fn validate(&self) -> Result<NetworkSpec, SpecErrors> {
+        let mut v = Validator::default();
+        let network = v.network(&self.network);
+        let accounts = v.accounts(&self.accounts);
+        let validators = v.validators(&self.validators);
+        let nodes = v.nodes(&self.nodes);
+        if !v.problems.is_empty() {
+            return Err(SpecErrors(v.problems));
+        }
+        let spec = NetworkSpec {
+            network: network.expect("no problems"),
+            accounts: accounts.expect("no problems"),
+            validators: validators.expect("no problems"),
+            nodes: nodes.expect("no problems"),
+            notes: Vec::new(),
+        };
+        check_validator_split(spec)
+    }
+}
+
+fn check_validator_split(mut spec: NetworkSpec) -> Result<NetworkSpec, SpecErrors> {
+    let (count, nodes) = (spec.validators.count, spec.group(Role::Validator).replicas);
+    if count < nodes {
+        return Err(SpecErrors(vec![SpecProblem::new(
+            "validators.count",
+            format!(
+                "{count} validators cannot be split across {nodes} validator nodes (each needs at \
+                 least one); raise validators.count to at least {nodes} or lower \
+                 nodes.validators.replicas to {count}"
+            ),
+        )]));
+    }
+    if count % nodes != 0 {
+        let sizes: Vec<String> = spec
+            .validator_split()
+            .iter()
+            .map(|r| (r.end - r.start).to_string())
+            .collect();
+        spec.notes.push(format!(
+            "validators.count {count} does not divide evenly across {nodes} validator nodes; \
+             split as {} (the first nodes take one more)",
+            sizes.join(" + ")
+        ));
+    }
+    Ok(spec)
+}
+
+/// Collects problems while validating field by field.
+#[derive(Default)]
+struct Validator {
+    problems: Vec<SpecProblem>,
+}
+
+impl Validator {
+    fn problem(&mut self, field: &str, message: String) {
+        self.problems.push(SpecProblem::new(field, message));
+    }
+
+    /// A non-negative integer, given as a JSON number or a decimal string.
+    fn integer(&mut self, field: &str, value: &Value) -> Option<u64> {
+        let parsed = match value {
+            Value::Number(n) => n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 2f64.powi(53))
+                    .map(|f| f as u64)
+            }),
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let hint = match value {
+                Value::Number(n) if n.as_i64().is_some_and(|i| i < 0) => "it must not be negative",
+                _ => "expected a whole number",
+            };
+            self.problem(field, format!("{} is not valid: {hint}", show(value)));
+        }
+        parsed
+    }
+
+    /// A whole number in `min..=max`.
+    fn bounded(
+        &mut self,
+        field: &str,
+        value: &Value,
+        min: u64,
+        max: u64,
+        fix: &str,
+    ) -> Option<u64> {
+        let n = self.integer(field, value)?;
+        if n < min || n > max {
+            self.problem(field, format!("{n} is out of range {min}..={max}; {fix}"));
+            return None;
+        }
+        Some(n)
+    }
+
+    fn one_of<'a>(&mut self, field: &str, value: &Value, allowed: &[&'a str]) -> Option<&'a str> {
+        let found = value
+            .as_str()
+            .and_then(|s| allowed.iter().find(|a| **a == s).copied());
+        if found.is_none() {
+            self.problem(
+                field,
+                format!("{} is not one of {}", show(value), allowed.join(", ")),
+            );
+        }
+        found
+    }
+
+    fn network(&mut self, raw: &RawNetwork) -> Option<Network> {
+        let name = match raw.name.as_str() {
+            Some(n) if is_dns_label(n) && n.len() <= 40 => Some(n.to_string()),
+            _ => {
+                self.problem(
+                    "network.name",
+                    format!(
+                        "{} is not valid; use 1 to 40 lowercase letters, digits and dashes, \
+                         starting with a letter (for example: devnet)",
+                        show(&raw.name)
+                    ),
+                );
+                None
+            }
+        };
+        let chain_id = self.chain_id(raw);
+        let consensus = match raw.consensus.as_str() {
+            Some("pos") => Some(Consensus::Pos),
+            Some(other @ ("qbft" | "clique")) => {
+                self.problem(
+                    "network.consensus",
+                    format!("\"{other}\" is not supported yet; use \"pos\""),
+                );
+                None
+            }
+            _ => {
+                self.problem(
+                    "network.consensus",
+                    format!("{} is not one of pos", show(&raw.consensus)),
+                );
+                None
+            }
+        };
+        let preset = self
+            .one_of("network.preset", &raw.preset, &["mainnet", "minimal"])
+            .map(|p| match p {
+                "mainnet" => Preset::Mainnet,
+                _ => Preset::Minimal,
+            });
+        let slot_seconds = self.bounded(
+            "network.slotSeconds",
+            &raw.slot_seconds,
+            1,
+            60,
+            "use 12 like mainnet, or 2 to 6 for a fast devnet",
+        );
+        let genesis_delay = self.bounded(
+            "network.genesisDelay",
+            &raw.genesis_delay,
+            0,
+            7 * 24 * 3600,
+            "use the seconds nodes need to start, for example 120",
+        );
+        let gas_limit = self.bounded(
+            "network.gasLimit",
+            &raw.gas_limit,
+            5000,
+            i64::MAX as u64,
+            "use a block gas limit such as 60000000",
+        );
+        let forks = self.forks(&raw.forks);
+        Some(Network {
+            name: name?,
+            chain_id: chain_id?,
+            consensus: consensus?,
+            preset: preset?,
+            slot_seconds: slot_seconds?,
+            genesis_delay: genesis_delay?,
+            gas_limit: gas_limit?,
+            forks: forks?,
+        })
+    }
+
+    fn chain_id(&mut self, raw: &RawNetwork) -> Option<u64> {
+        let id = self.integer("network.chainId", &raw.chain_id)?;
+        if id == 0 {
+            self.problem(
+                "network.chainId",
+                "0 is not a valid chain id (EIP-155); pick an unused id such as 3151908".into(),
+            );
+            return None;
+        }
+        // Clients store chain ids in 64 bits but JSON tooling loses precision past 2^53.
+        if id > (1 << 53) {
+            self.problem(
+                "network.chainId",
+                format!("{id} is too large for JSON tooling; use an id below 2^53"),
+            );
+            return None;
+        }
+        if let Some((_, public)) = PUBLIC_CHAIN_IDS.iter().find(|(pid, _)| *pid == id) {
+            if !raw.allow_public_chain_id {
+                self.problem(
+                    "network.chainId",
+                    format!(
+                        "{id} is the chain id of {public}; pick another id, or set \
+                         network.allowPublicChainId=true if you really mean it"
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(id)
+    }
+
+    fn forks(&mut self, raw: &BTreeMap<String, Value>) -> Option<ForkSchedule> {
+        let mut activations = [ForkAt::Never; 4];
+        let mut ok = true;
+        for key in raw.keys() {
+            if !Fork::ALL.iter().any(|f| f.name() == key) {
+                let names: Vec<_> = Fork::ALL.iter().map(|f| f.name()).collect();
+                self.problem(
+                    &format!("network.forks.{key}"),
+                    format!("unknown fork; schedule one of {}", names.join(", ")),
+                );
+                ok = false;
+            }
+        }
+        for fork in Fork::ALL {
+            let field = format!("network.forks.{}", fork.name());
+            activations[fork as usize] = match raw.get(fork.name()) {
+                None | Some(Value::Null) => ForkAt::Never,
+                Some(Value::String(s)) if s == "never" => ForkAt::Never,
+                Some(Value::String(s)) if s == "genesis" => ForkAt::Epoch(0),
+                Some(value) => match self.integer(&field, value) {
+                    Some(epoch) => ForkAt::Epoch(epoch),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                },
+            };
+        }
+        if !ok {
+            return None;
+        }
+        if activations[Fork::Capella as usize] != ForkAt::Epoch(0) {
+            self.problem(
+                "network.forks.capella",
+                "ethnet networks start at Capella or later; set network.forks.capella to 0".into(),
+            );
+            return None;
+        }
+        for pair in Fork::ALL.windows(2) {
+            let (prev, next) = (pair[0], pair[1]);
+            if activations[next as usize] < activations[prev as usize] {
+                self.problem(
+                    &format!("network.forks.{}", next.name()),
+                    format!(
+                        "{} activates before {} ({}); forks activate in order, so schedule it at \
+                         or after {}",
+                        next.name(),
+                        prev.name(),
+                        show_fork(activations[prev as usize]),
+                        show_fork(activations[prev as usize]),
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(ForkSchedule { activations })
+    }
+
+    fn accounts(&mut self, raw: &RawAccounts) -> Option<Accounts> {
+        let count = self.bounded(
+            "accounts.count",
+            &raw.count,
+            0,
+            1_000_000,
+            "fund at most a million derived accounts; use accounts.alloc for more",
+        );
+        let balance = self.wei("accounts.balance", &raw.balance);
+        let keystore_kdf = self
+            .one_of(
+                "accounts.keystoreKdf",
+                &raw.keystore_kdf,
+                &["standard", "light"],
+            )
+            .map(|k| {
+                if k == "light" {
+                    AccountKdf::Light
+                } else {
+                    AccountKdf::Standard
+                }
+            });
+        let alloc = self.alloc(raw.alloc.as_ref());
+        Some(Accounts {
+            count: count? as u32,
+            balance: balance?,
+            keystore_kdf: keystore_kdf?,
+            alloc: alloc?,
+        })
+    }
+
+    /// A wei amount: a decimal or 0x-hex string, or a JSON integer small enough to be exact.
+    fn wei(&mut self, field: &str, value: &Value) -> Option<U256> {
+        let parsed = match value {
+            Value::String(s) => parse_wei(s),
+            Value::Number(n) if n.as_u64().is_some() => Ok(U256::from(n.as_u64().unwrap())),
+            Value::Number(_) => Err("is not an exact integer (helm turns large numbers into \
+                                     floats); quote it as a string, for example \
+                                     \"1000000000000000000\""
+                .to_string()),
+            _ => Err("expected wei as a decimal or 0x-hex string".to_string()),
+        };
+        match parsed {
+            Ok(wei) => Some(wei),
+            Err(why) => {
+                self.problem(field, format!("{} {why}", show(value)));
+                None
+            }
+        }
+    }
+
+    fn alloc(
+        &mut self,
+        raw: Option<&BTreeMap<String, RawAllocAccount>>,
+    ) -> Option<BTreeMap<Address, GenesisAccount>> {
+        let mut alloc = BTreeMap::new();
+        let mut ok = true;
+        for (key, entry) in raw.into_iter().flatten() {
+            let field = format!("accounts.alloc.{key}");
+            let Some(address) = self.address(&field, key) else {
+                ok = false;
+                continue;
+            };
+            if alloc.contains_key(&address) {
+                self.problem(
+                    &field,
+                    format!("duplicate address: {address} is already listed in another spelling; keep one entry"),
+                );
+                ok = false;
+                continue;
+            }
+            match self.alloc_account(&field, entry) {
+                Some(account) => {
+                    alloc.insert(address, account);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(alloc)
+    }
+
+    fn address(&mut self, field: &str, text: &str) -> Option<Address> {
+        let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"));
+        let Some(hex) = hex.filter(|h| h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        else {
+            self.problem(
+                field,
+                format!("\"{text}\" is not an address; write 0x followed by 40 hex digits"),
+            );
+            return None;
+        };
+        let mixed_case = hex.bytes().any(|b| b.is_ascii_lowercase())
+            && hex.bytes().any(|b| b.is_ascii_uppercase());
+        if mixed_case {
+            if let Err(_) = Address::parse_checksummed(text, None) {
+                self.problem(
+                    field,
+                    format!(
+                        "\"{text}\" fails its EIP-55 checksum (a typo?); check it, or write it in \
+                         lower case"
+                    ),
+                );
+                return None;
+            }
+        }
+        hex.parse().ok()
+    }
+
+    fn alloc_account(&mut self, field: &str, raw: &RawAllocAccount) -> Option<GenesisAccount> {
+        let balance = match &raw.balance {
+            Some(value) => self.wei(&format!("{field}.balance"), value),
+            None => {
+                self.problem(
+                    &format!("{field}.balance"),
+                    "missing; give every alloc entry a balance in wei (\"0\" is fine)".into(),
+                );
+                None
+            }
+        };
+        let nonce = match &raw.nonce {
+            Some(value) => Some(self.integer(&format!("{field}.nonce"), value)?),
+            None => None,
+        };
+        let code = match &raw.code {
+            Some(code) => Some(self.hex_bytes(&format!("{field}.code"), code)?),
+            None => None,
+        };
+        let storage = match &raw.storage {
+            Some(slots) => Some(self.storage(&format!("{field}.storage"), slots)?),
+            None => None,
+        };
+        Some(
+            GenesisAccount::default()
+                .with_balance(balance?)
+                .with_nonce(nonce)
+                .with_code(code)
+                .with_storage(storage),
+        )
+    }
+
+    fn hex_bytes(&mut self, field: &str, text: &str) -> Option<Bytes> {
+        match text.strip_prefix("0x").map(hex::decode) {
+            Some(Ok(bytes)) => Some(bytes.into()),
+            _ => {
+                self.problem(
+                    field,
+                    "is not 0x-prefixed hex with an even number of digits".into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// Storage slots; zero values are dropped because they do not exist in the state trie.
+    fn storage(
+        &mut self,
+        field: &str,
+        raw: &BTreeMap<String, String>,
+    ) -> Option<BTreeMap<B256, B256>> {
+        let mut slots = BTreeMap::new();
+        for (key, value) in raw {
+            let (Some(k), Some(v)) = (parse_word(key), parse_word(value)) else {
+                self.problem(
+                    &format!("{field}.{key}"),
+                    format!(
+                        "slot and value must be 0x-hex of at most 32 bytes (got {key}: {value})"
+                    ),
+                );
+                return None;
+            };
+            if !v.is_zero() {
+                slots.insert(k, v);
+            }
+        }
+        Some(slots)
+    }
+
+    fn validators(&mut self, raw: &RawValidators) -> Option<Validators> {
+        let count = self.bounded(
+            "validators.count",
+            &raw.count,
+            1,
+            2_000_000,
+            "a network needs at least one genesis validator",
+        );
+        let keystore_kdf = self
+            .one_of(
+                "validators.keystoreKdf",
+                &raw.keystore_kdf,
+                &["standard", "fast"],
+            )
+            .map(|k| {
+                if k == "fast" {
+                    ValidatorKdf::Fast
+                } else {
+                    ValidatorKdf::Standard
+                }
+            });
+        Some(Validators {
+            count: count? as u32,
+            keystore_kdf: keystore_kdf?,
+        })
+    }
+
+    fn nodes(&mut self, raw: &BTreeMap<String, RawNodeGroup>) -> Option<Vec<NodeGroup>> {
+        let mut ok = true;
+        for key in raw.keys() {
+            if !Role::ALL.iter().any(|r| r.values_key() == key) {
+                self.problem(
+                    &format!("nodes.{key}"),
+                    "unknown node group; use bootnodes, validators or rpc".into(),
+                );
+                ok = false;
+            }
+        }
+        let mut groups = Vec::new();
+        for role in Role::ALL {
+            let field = format!("nodes.{}", role.values_key());
+            let Some(g) = raw.get(role.values_key()) else {
+                self.problem(&field, "missing; every network has this node group".into());
+                ok = false;
+                continue;
+            };
+            // A network needs validator nodes; bootnode and RPC groups may be empty.
+            let min = u64::from(role == Role::Validator);
+            let replicas = self.bounded(
+                &format!("{field}.replicas"),
+                &g.replicas,
+                min,
+                1000,
+                if min == 1 {
+                    "a network needs at least one validator node"
+                } else {
+                    "use 0 to 1000"
+                },
+            );
+            let el = self.one_of(
+                &format!("{field}.execution.client"),
+                &g.execution.client,
+                EXECUTION_CLIENTS,
+            );
+            let cl = self.one_of(
+                &format!("{field}.consensus.client"),
+                &g.consensus.client,
+                CONSENSUS_CLIENTS,
+            );
+            match (replicas, el, cl) {
+                (Some(replicas), Some(el), Some(cl)) => groups.push(NodeGroup {
+                    role,
+                    replicas: replicas as u32,
+                    execution_client: el.into(),
+                    consensus_client: cl.into(),
+                }),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(groups)
+    }
+}
+
+/// Parses wei from a decimal or 0x-hex string, rejecting overflow past 256 bits.
+pub fn parse_wei(text: &str) -> Result<U256, String> {
+    let text = text.trim();
+    let (digits, radix) = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => (hex, 16),
+        None => (text, 10),
+    };
+    let well_formed = !digits.is_empty()
+        && digits.bytes().all(|b| {
+            if radix == 16 {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !well_formed {
+        return Err(
+            "is not wei; write a decimal or 0x-hex whole number (no units, signs or \
+                    decimal points)"
+                .into(),
+        );
+    }
+    U256::from_str_radix(digits, radix)
+        .map_err(|_| "overflows 256 bits; the largest balance is 2^256 - 1 wei".into())
+}
+
+fn parse_word(text: &str) -> Option<B256> {
+    let hex = text.strip_prefix("0x")?;
+    if hex.is_empty() || hex.len() > 64 {
+        return None;
+    }
+    U256::from_str_radix(hex, 16).ok().map(B256::from)
+}
+
+fn is_dns_label(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+fn show_fork(at: ForkAt) -> String {
+    match at {
+        ForkAt::Epoch(e) => format!("epoch {e}"),
+        ForkAt::Never => "never".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+/// Helpers for tests in other modules: the chart's default spec, edited.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// The chart's default spec with `edit` applied.
+    pub(crate) fn spec_with(edit: impl FnOnce(&mut NetworkSpec)) -> NetworkSpec {
+        let json = include_str!("../../tests/fixtures/default-spec.json");
+        let mut spec = SpecFile::from_json(json).unwrap().validate().unwrap();
+        edit(&mut spec);
+        spec
+    }
+}

@@ -1,0 +1,245 @@
+//! Driving the helm binary: finding the chart and asking helm for the merged values.
+//!
+//! ethnet never parses `--set` itself. It renders the chart's `ethnet-spec-configmap.yaml`
+//! template with the user's chart flags, so helm applies its own precedence rules for chart
+//! defaults, `-f` files and every `--set` variant, and the chart's values.schema.json runs too.
+
+use std::{
+    ffi::OsString,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+/// The template that renders the network spec as JSON.
+pub const SPEC_TEMPLATE: &str = "templates/ethnet-spec-configmap.yaml";
+/// The key of the spec JSON in that ConfigMap.
+pub const SPEC_KEY: &str = "spec.json";
+
+/// Errors from running helm.
+#[derive(Debug, thiserror::Error)]
+pub enum HelmError {
+    /// The helm binary could not be started.
+    #[error("cannot run helm ({bin}): {source}; set HELM_BIN or put helm on PATH")]
+    Spawn {
+        /// The binary tried.
+        bin: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// helm ran and failed.
+    #[error("`helm {command}` failed:\n{stderr}")]
+    Failed {
+        /// The subcommand and arguments, for the message.
+        command: String,
+        /// helm's own error output.
+        stderr: String,
+    },
+    /// No chart was given and none was found.
+    #[error(
+        "no chart found: pass --chart PATH, or run as a helm plugin (which has \
+         $HELM_PLUGIN_DIR/chart), or run from a directory holding ./chart"
+    )]
+    NoChart,
+    /// The rendered template did not hold the spec.
+    #[error(
+        "the chart's {SPEC_TEMPLATE} did not render a ConfigMap with data[\"{SPEC_KEY}\"]: {0}"
+    )]
+    NoSpec(String),
+}
+
+/// Chart flags passed through to helm unchanged.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ChartArgs {
+    /// Chart to use: a path or a repo reference [default: the plugin's bundled chart, else ./chart]
+    #[arg(long, value_name = "CHART")]
+    pub chart: Option<String>,
+    /// Chart version, for a repo reference (passed to helm as --version)
+    #[arg(long = "version", value_name = "VERSION")]
+    pub chart_version: Option<String>,
+    /// Values file (repeatable; later files win, as in helm)
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<String>,
+    /// Set a value, helm syntax (repeatable)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Set a string value, helm syntax (repeatable)
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+    /// Set a value from a file, helm syntax (repeatable)
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set a JSON value, helm syntax (repeatable)
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a literal string value, helm syntax (repeatable)
+    #[arg(long = "set-literal", value_name = "KEY=VALUE")]
+    pub set_literal: Vec<String>,
+}
+
+impl ChartArgs {
+    /// The values flags as helm arguments, in helm's own flag spelling.
+    pub fn value_args(&self) -> Vec<OsString> {
+        let groups: [(&str, &Vec<String>); 6] = [
+            ("--values", &self.values),
+            ("--set", &self.set),
+            ("--set-string", &self.set_string),
+            ("--set-file", &self.set_file),
+            ("--set-json", &self.set_json),
+            ("--set-literal", &self.set_literal),
+        ];
+        let mut args = Vec::new();
+        for (flag, items) in groups {
+            for item in items {
+                args.push(flag.into());
+                args.push(item.into());
+            }
+        }
+        if let Some(version) = &self.chart_version {
+            args.extend(["--version".into(), version.into()]);
+        }
+        args
+    }
+
+    /// The chart to use: `--chart`, else the plugin's bundled chart, else ./chart.
+    pub fn resolve_chart(&self) -> Result<String, HelmError> {
+        if let Some(chart) = &self.chart {
+            return Ok(chart.clone());
+        }
+        let bundled =
+            std::env::var_os("HELM_PLUGIN_DIR").map(|dir| PathBuf::from(dir).join("chart"));
+        bundled
+            .into_iter()
+            .chain([PathBuf::from("chart")])
+            .find(|dir| dir.join("Chart.yaml").is_file())
+            .map(|dir| dir.to_string_lossy().into_owned())
+            .ok_or(HelmError::NoChart)
+    }
+}
+
+/// The helm binary to drive.
+#[derive(Debug, Clone)]
+pub struct Helm {
+    bin: PathBuf,
+}
+
+impl Helm {
+    /// `$HELM_BIN` (set by helm for plugins), else `helm` from PATH.
+    pub fn from_env() -> Self {
+        let bin = std::env::var_os("HELM_BIN")
+            .filter(|b| !b.is_empty())
+            .unwrap_or("helm".into());
+        Self { bin: bin.into() }
+    }
+
+    /// A specific helm binary.
+    pub fn at(bin: impl AsRef<Path>) -> Self {
+        Self {
+            bin: bin.as_ref().into(),
+        }
+    }
+
+    /// Runs helm with `args` and returns its stdout.
+    pub fn run(&self, args: &[OsString]) -> Result<String, HelmError> {
+        let output = Command::new(&self.bin)
+            .args(args)
+            .output()
+            .map_err(|source| HelmError::Spawn {
+                bin: self.bin.display().to_string(),
+                source,
+            })?;
+        if !output.status.success() {
+            let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+            return Err(HelmError::Failed {
+                command: shown.join(" "),
+                stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// The merged values that matter to ethnet, as the spec JSON the chart renders.
+    pub fn render_spec(&self, chart_args: &ChartArgs) -> Result<String, HelmError> {
+        let chart = chart_args.resolve_chart()?;
+        let mut args: Vec<OsString> = vec![
+            "template".into(),
+            "ethnet-spec".into(),
+            chart.into(),
+            "--show-only".into(),
+            SPEC_TEMPLATE.into(),
+        ];
+        args.extend(chart_args.value_args());
+        spec_from_rendered(&self.run(&args)?)
+    }
+}
+
+/// Extracts the spec JSON from the rendered spec ConfigMap.
+pub fn spec_from_rendered(rendered: &str) -> Result<String, HelmError> {
+    #[derive(serde::Deserialize)]
+    struct ConfigMap {
+        data: std::collections::BTreeMap<String, String>,
+    }
+    let config_map: ConfigMap =
+        serde_yaml::from_str(rendered).map_err(|e| HelmError::NoSpec(e.to_string()))?;
+    config_map
+        .data
+        .get(SPEC_KEY)
+        .cloned()
+        .ok_or_else(|| HelmError::NoSpec(format!("keys were {:?}", config_map.data.keys())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_flags_pass_through_in_helm_spelling() {
+        let args = ChartArgs {
+            values: vec!["a.yaml".into(), "b.yaml".into()],
+            set: vec!["x=1".into()],
+            set_string: vec!["y=0x10".into()],
+            chart_version: Some("1.2.3".into()),
+            ..Default::default()
+        };
+        let shown: Vec<_> = args
+            .value_args()
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "--values",
+                "a.yaml",
+                "--values",
+                "b.yaml",
+                "--set",
+                "x=1",
+                "--set-string",
+                "y=0x10",
+                "--version",
+                "1.2.3"
+            ]
+        );
+    }
+
+    #[test]
+    fn extracts_spec_from_helm_output() {
+        let rendered = "---\n# Source: ethnet/templates/ethnet-spec-configmap.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  spec.json: \"{\\\"a\\\":1}\"\n";
+        assert_eq!(spec_from_rendered(rendered).unwrap(), r#"{"a":1}"#);
+        let err = spec_from_rendered("kind: ConfigMap\ndata: {other: x}\n").unwrap_err();
+        assert!(err.to_string().contains("spec.json"), "{err}");
+    }
+
+    #[test]
+    fn missing_helm_binary_is_named() {
+        let err = Helm::at("/nonexistent/helm")
+            .run(&["version".into()])
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("/nonexistent/helm") && msg.contains("HELM_BIN"),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! ethnet: generates, seeds and checks private Ethereum networks on Kubernetes.
+//!
+//! The [`core`] is pure (spec → genesis → keys → artifacts); the edges around it read values
+//! from helm ([`helm`]), write artifacts ([`output`]) and drive the CLI ([`cmd`]).
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod cli;
+pub mod cmd;
+pub mod core;
+pub mod helm;
+pub mod output;

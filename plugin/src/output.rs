@@ -1,0 +1,239 @@
+//! Writing an artifacts directory to disk, and reading one back.
+//!
+//! The directory appears whole or not at all: files are written into a hidden sibling
+//! directory which is renamed into place at the end, so an interrupted `generate` never leaves
+//! half a set of keys behind. Secret files are readable by their owner only.
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use crate::core::artifacts::{ArtifactFile, Manifest, GENESIS_JSON, MANIFEST_FILE};
+
+/// Errors of the artifacts directory.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The target already holds files and `--force` was not given.
+    #[error(
+        "{0} already exists and is not empty; pass --force to replace it, or pick another --out"
+    )]
+    Exists(PathBuf),
+    /// A filesystem operation failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// On which path.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The directory is not an ethnet artifacts directory.
+    #[error("{path} is not a readable ethnet artifacts file: {reason}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
+    move |source| OutputError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Fails unless `dir` is absent or empty, or `force` is set. Call before doing slow work.
+pub fn check_target(dir: &Path, force: bool) -> Result<(), OutputError> {
+    let occupied = match fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io("cannot read", dir)(e)),
+    };
+    if occupied && !force {
+        return Err(OutputError::Exists(dir.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Writes `files` as the directory `dir`, replacing it when `force` is set.
+pub fn write_artifacts(dir: &Path, files: &[ArtifactFile], force: bool) -> Result<(), OutputError> {
+    check_target(dir, force)?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io("cannot create", &parent))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or("out".into());
+    let staging = parent.join(format!(".{name}.ethnet-staging-{}", std::process::id()));
+    let result = write_all(&staging, files).and_then(|()| swap_into_place(&staging, dir));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_all(root: &Path, files: &[ArtifactFile]) -> Result<(), OutputError> {
+    create_private_dir(root)?;
+    for file in files {
+        let path = root.join(&file.path);
+        let mut dir = path
+            .parent()
+            .expect("files live in the staging dir")
+            .to_path_buf();
+        if !dir.exists() {
+            create_private_dir(&dir)?;
+        }
+        // Secret directories must not be listable by others either.
+        while dir != root {
+            if file.secret {
+                set_mode(&dir, 0o700)?;
+            }
+            dir = dir.parent().expect("inside root").to_path_buf();
+        }
+        let mut out = open_new(&path, if file.secret { 0o600 } else { 0o644 })?;
+        out.write_all(&file.contents)
+            .map_err(io("cannot write", &path))?;
+        out.sync_all().map_err(io("cannot sync", &path))?;
+    }
+    Ok(())
+}
+
+fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
+    if dir.exists() {
+        let old = staging.with_extension("old");
+        fs::rename(dir, &old).map_err(io("cannot move aside", dir))?;
+        fs::rename(staging, dir).map_err(io("cannot move into place", dir))?;
+        fs::remove_dir_all(&old).map_err(io("cannot remove", &old))?;
+    } else {
+        fs::rename(staging, dir).map_err(io("cannot move into place", dir))?;
+    }
+    Ok(())
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), OutputError> {
+    fs::create_dir_all(dir).map_err(io("cannot create", dir))?;
+    set_mode(dir, 0o755)
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> Result<(), OutputError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io("cannot chmod", path))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) -> Result<(), OutputError> {
+    Ok(())
+}
+
+fn open_new(path: &Path, mode: u32) -> Result<fs::File, OutputError> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    options.open(path).map_err(io("cannot create", path))
+}
+
+/// Reads `manifest.json` of an artifacts directory.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = fs::read_to_string(&path).map_err(io("cannot read", &path))?;
+    serde_json::from_str(&text).map_err(|e| OutputError::Invalid {
+        path,
+        reason: e.to_string(),
+    })
+}
+
+/// Reads the execution genesis of an artifacts directory.
+pub fn read_genesis(dir: &Path) -> Result<alloy_genesis::Genesis, OutputError> {
+    read_genesis_file(&dir.join(GENESIS_JSON))
+}
+
+/// Reads any geth-format genesis.json.
+pub fn read_genesis_file(path: &Path) -> Result<alloy_genesis::Genesis, OutputError> {
+    let text = fs::read_to_string(path).map_err(io("cannot read", path))?;
+    serde_json::from_str(&text).map_err(|e| OutputError::Invalid {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zeroize::Zeroizing;
+
+    fn file(path: &str, text: &str, secret: bool) -> ArtifactFile {
+        ArtifactFile {
+            path: path.into(),
+            contents: Zeroizing::new(text.as_bytes().to_vec()),
+            secret,
+        }
+    }
+
+    #[test]
+    fn writes_whole_directory_with_private_secrets() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("net");
+        let files = [
+            file("genesis/a.json", "{}", false),
+            file("secrets/jwt/jwt.hex", "ab", true),
+        ];
+        write_artifacts(&out, &files, false).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("genesis/a.json")).unwrap(),
+            "{}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&out.join("secrets/jwt/jwt.hex")), 0o600);
+            assert_eq!(mode(&out.join("secrets/jwt")), 0o700);
+            assert_eq!(mode(&out.join("genesis/a.json")), 0o644);
+        }
+        // No staging directory is left behind.
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_to_overwrite_without_force() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("net");
+        write_artifacts(&out, &[file("x/a", "1", false)], false).unwrap();
+        let err = write_artifacts(&out, &[file("x/a", "2", false)], false).unwrap_err();
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("x/a")).unwrap(), "1");
+        write_artifacts(&out, &[file("x/b", "3", false)], true).unwrap();
+        assert!(
+            !out.join("x/a").exists(),
+            "force replaces the whole directory"
+        );
+        assert_eq!(fs::read_to_string(out.join("x/b")).unwrap(), "3");
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("net");
+        // The same path twice fails on the second create_new.
+        let files = [file("x/a", "1", true), file("x/a", "2", true)];
+        assert!(write_artifacts(&out, &files, false).is_err());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}
