@@ -9,6 +9,7 @@ pub mod genesis_hash;
 pub mod identity;
 pub mod keystore;
 pub mod spec;
+pub mod validator_keys;
 
 pub use artifacts::{generate, Artifacts, GenerateOptions, Manifest};
 pub use error::{CoreError, SpecErrors, SpecProblem};
