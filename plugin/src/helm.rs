@@ -19,7 +19,7 @@ pub const SPEC_KEY: &str = "spec.json";
 #[derive(Debug, thiserror::Error)]
 pub enum HelmError {
     /// The helm binary could not be started.
-    #[error("cannot run helm ({bin}): {source}; set HELM_BIN or put helm on PATH")]
+    #[error("cannot run helm ({bin}); set HELM_BIN or put helm on PATH")]
     Spawn {
         /// The binary tried.
         bin: String,

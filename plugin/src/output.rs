@@ -21,7 +21,7 @@ pub enum OutputError {
     )]
     Exists(PathBuf),
     /// A filesystem operation failed.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}")]
     Io {
         /// What was being done.
         action: &'static str,
