@@ -1,60 +1,64 @@
 #!/usr/bin/env bash
-# Checks ethnet's execution-layer artifacts with implementations independent of ethnet:
-#   - go-ethereum (ci/genesis-vectors) must accept each generated genesis and compute the same
-#     block hash, for the default fork schedule and older ones;
-#   - eth-keyfile (the Python Web3 Secret Storage implementation) must decrypt every account
-#     keystore with its password to the key whose address the file names.
-# Usage: ci/el-crosscheck.sh ETHNET_BIN GENESIS_VECTORS_BIN
+# Checks ethnet's artifacts with implementations independent of ethnet, for several networks:
+#   - go-ethereum (ci/genesis-vectors) accepts the execution genesis and computes the same hash;
+#   - the official Python consensus specs decode genesis.ssz and recompute its roots, sync
+#     committees and proposer lookahead (ci/cl-crosscheck.py);
+#   - eth-keyfile decrypts every account keystore to the key its file names;
+#   - validator keystores decrypt (Python hashlib + pycryptodome) to keys whose BLS public key,
+#     computed by the consensus specs' BLS library, is the keystore's pubkey.
+# Usage: ci/crosscheck.sh ETHNET_BIN GENESIS_VECTORS_BIN
 set -euo pipefail
 ethnet=$1 geth_vectors=$2
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
-
-check_schedule() { # <label> <helm --set flags…>
-  local label=$1; shift
-  local out="$work/$label"
-  "$ethnet" generate --out "$out" --genesis-time 1800000000 \
-    --set accounts.keystoreKdf=light --set accounts.count=3 "$@" >/dev/null
-  local ours theirs
-  ours=$("$ethnet" genesis hash "$out/genesis/genesis.json")
-  theirs=$("$geth_vectors" hash "$out/genesis/genesis.json")
-  if [ "$ours" = "$theirs" ]; then
-    echo "ok   genesis hash ($label): $ours (geth agrees)"; passed=$((passed + 1))
-  else
-    echo "FAIL genesis hash ($label): ethnet $ours, geth $theirs"; failed=$((failed + 1))
-  fi
+result() { # <ok?> <message>
+  if [ "$1" = 0 ]; then echo "ok   $2"; passed=$((passed + 1)); else echo "FAIL $2"; failed=$((failed + 1)); fi
 }
 
-check_schedule osaka
-check_schedule prague --set network.forks.fulu=never
-check_schedule cancun --set network.forks.fulu=never --set network.forks.electra=never
-check_schedule capella --set network.forks.fulu=never --set network.forks.electra=never \
-  --set network.forks.deneb=never
-check_schedule prague-then-osaka --set network.forks.fulu=4 \
+scenario() { # <label> <helm flags…>
+  local label=$1; shift
+  local out="$work/$label"
+  "$ethnet" generate --out "$out" --genesis-time 1800000000 --set accounts.keystoreKdf=light \
+    --set accounts.count=3 --set validators.keystoreKdf=fast "$@" >/dev/null
+  local ours theirs
+  ours=$("$ethnet" genesis hash "$out/genesis/genesis.json")
+  theirs=$("$geth_vectors" hash "$out/genesis/genesis.json" 2>&1) || true
+  [ "$ours" = "$theirs" ]; result $? "$label: genesis hash $ours (geth: $theirs)"
+  python3 "$here/cl-crosscheck.py" "$out" > "$work/$label.cl.log" 2>&1; local rc=$?
+  grep -E "^FAIL|cl-crosscheck|Error|error" "$work/$label.cl.log" | sed 's/^/     /'
+  result $rc "$label: consensus genesis state (eth-consensus-specs agrees)"
+  python3 "$here/keystores-check.py" "$out" > "$work/$label.keys.log" 2>&1; rc=$?
+  sed 's/^/     /' "$work/$label.keys.log"
+  result $rc "$label: account and validator keystores (eth-keyfile, spec BLS agree)"
+}
+
+set +e
+scenario mainnet-default
+scenario minimal-fast --set network.preset=minimal --set network.slotSeconds=2 \
+  --set validators.count=64 --set nodes.validators.replicas=3 \
+  --set validators.withdrawalCredentials.type=0x01 \
+  --set validators.withdrawalCredentials.address=0x8943545177806ED17B9F23F0a21ee5948eCaa776 \
   --set-json 'accounts.alloc={"0x8943545177806ED17B9F23F0a21ee5948eCaa776":{"balance":"0x10","storage":{"0x01":"0x2a"},"code":"0x6001"}}'
-
-if python3 - "$work/osaka/secrets/accounts" <<'PY'
-import json, pathlib, sys
-import eth_keyfile
-accounts = pathlib.Path(sys.argv[1])
-keystores = sorted(accounts.glob("0x*.json"))
-assert keystores, "no keystores written"
-for path in keystores:
-    keystore = json.loads(path.read_text())
-    password = path.with_suffix(".password").read_bytes()
-    secret = eth_keyfile.decode_keyfile_json(keystore, password)
-    from eth_keys import keys
-    address = keys.PrivateKey(secret).public_key.to_checksum_address()
-    assert address == path.stem, f"{path.name} decrypts to {address}"
-    assert keystore["address"] == address[2:].lower(), "address field missing or wrong"
-print(f"eth-keyfile decrypted {len(keystores)} keystores")
+scenario minimal-compounding --set network.preset=minimal --set validators.count=40 \
+  --set validators.withdrawalCredentials.type=0x02 \
+  --set validators.withdrawalCredentials.address=0x8943545177806ed17b9f23f0a21ee5948ecaa776
+# The checkers must be able to fail: a state root that does not match its file is caught.
+tampered="$work/mainnet-default-tampered"
+cp -r "$work/mainnet-default" "$tampered"
+python3 - "$tampered/manifest.json" <<'PY'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+manifest["cl"]["stateRoot"] = "0x" + "00" * 32
+json.dump(manifest, open(sys.argv[1], "w"))
 PY
-then
-  echo "ok   account keystores (eth-keyfile agrees)"; passed=$((passed + 1))
-else
-  echo "FAIL account keystores"; failed=$((failed + 1))
-fi
+python3 "$here/cl-crosscheck.py" "$tampered" >/dev/null 2>&1
+[ $? -ne 0 ]; result $? "a wrong state root is caught by cl-crosscheck"
+printf 'x' > "$tampered/secrets/node-validator-0/$(ls "$tampered/secrets/node-validator-0" | grep -m1 '\.txt$')"
+python3 "$here/keystores-check.py" "$tampered" >/dev/null 2>&1
+[ $? -ne 0 ]; result $? "a wrong validator password is caught by keystores-check"
+set -e
 
-echo "el-crosscheck: $passed passed, $failed failed"
+echo "crosscheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -20,9 +20,12 @@ stage() { # <name> <command…>
 # --- tools ---------------------------------------------------------------------------------
 source ci/tools.sh
 python3 -m pip install --quiet --disable-pip-version-check \
-  kubernetes-validate yamllint yamale eth-keyfile 2>&1 | grep -v "WARNING: Running pip as" || true
+  kubernetes-validate yamllint yamale eth-keyfile eth-consensus-specs ckzg 2>&1 | grep -v "WARNING: Running pip as" || true
 (cd ci/genesis-vectors && go build -o "$ETHNET_CACHE/bin/genesis-vectors" .)
 export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
+# The official consensus configs ship with the eth-consensus-specs package.
+ETHNET_CONSENSUS_CONFIGS=$(python3 -c 'import eth_consensus_specs, pathlib; print(pathlib.Path(eth_consensus_specs.__file__).parent.parent / "configs")')
+export ETHNET_CONSENSUS_CONFIGS
 "$ETHNET_CACHE/bin/genesis-vectors" export "$ETHNET_GENESIS_VECTORS"
 
 # --- stages --------------------------------------------------------------------------------
@@ -38,8 +41,8 @@ sys.exit(0 if rendered == fixture else "chart defaults and plugin/tests/fixtures
 
 stage "spec fixture matches chart defaults" spec_fixture_matches_chart
 stage "cargo test" cargo test --workspace --locked
-stage "execution layer cross-check (geth, eth-keyfile)" \
-  bash ci/el-crosscheck.sh target/debug/ethnet "$ETHNET_CACHE/bin/genesis-vectors"
+stage "cross-check with independent implementations" \
+  bash ci/crosscheck.sh target/debug/ethnet "$ETHNET_CACHE/bin/genesis-vectors"
 if [ -f ci/chart-test.sh ]; then
   stage "chart (lint, template, kubernetes-validate, asserts)" bash ci/chart-test.sh
 fi

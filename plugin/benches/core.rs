@@ -11,7 +11,13 @@ use std::time::{Duration, Instant};
 use alloy_genesis::GenesisAccount;
 use alloy_primitives::{keccak256, Address, U256};
 use ethnet::core::{
-    el_genesis, generate, genesis_hash::genesis_hash, spec::AccountKdf, GenerateOptions, SpecFile,
+    accounts::generate_mnemonic,
+    cl_genesis::{self, BlsPubkey, ClGenesisInput, GenesisValidator, WithdrawalCredentials},
+    el_genesis, generate,
+    genesis_hash::{genesis_hash, genesis_header},
+    spec::{AccountKdf, Preset, ValidatorKdf},
+    validator_keys::{derive_validator_keys, encrypt, validator_path, KeystoreInputs},
+    GenerateOptions, SpecFile,
 };
 use rand::SeedableRng;
 
@@ -92,6 +98,85 @@ fn keystore_scaling() {
     );
 }
 
+/// Validators end to end: EIP-2333 keys, fast-KDF EIP-2335 keystores, genesis state and root.
+fn validators_end_to_end(count: u32, threads: usize) -> Duration {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let spec = default_spec();
+    let el = el_genesis::build(&spec, 1_800_000_000, &[]).unwrap();
+    let header = genesis_header(&el).unwrap();
+    let el_hash = header.hash_slow();
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+    let mnemonic = generate_mnemonic(&mut rng);
+    let inputs: Vec<KeystoreInputs> = (0..count)
+        .map(|_| KeystoreInputs::generate(&mut rng))
+        .collect();
+    let start = Instant::now();
+    pool.install(|| {
+        use rayon::prelude::*;
+        let keys = derive_validator_keys(&mnemonic, 0..count);
+        let keystores: Vec<_> = keys
+            .par_iter()
+            .zip(&inputs)
+            .map(|(k, i)| {
+                encrypt(
+                    &k.secret.to_bytes(),
+                    &k.pubkey,
+                    &validator_path(k.index),
+                    &i.password,
+                    ValidatorKdf::Fast,
+                    &i.nonces,
+                )
+            })
+            .collect();
+        std::hint::black_box(keystores);
+        let validators: Vec<GenesisValidator> = keys
+            .iter()
+            .map(|k| GenesisValidator {
+                pubkey: BlsPubkey::from(k.pubkey),
+                withdrawal_credentials: WithdrawalCredentials::Bls(BlsPubkey::from(
+                    k.withdrawal_pubkey,
+                ))
+                .to_bytes(),
+                balance: cl_genesis::MIN_ACTIVATION_BALANCE,
+            })
+            .collect();
+        let input = ClGenesisInput {
+            preset: Preset::Mainnet,
+            genesis_time: 1_800_000_000,
+            fork_version: [0x70, 0, 0, 0],
+            el_header: &header,
+            el_hash,
+        };
+        std::hint::black_box(cl_genesis::build(&input, &validators).unwrap());
+    });
+    start.elapsed()
+}
+
+fn validator_scaling() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let counts: Vec<u32> = std::env::var("ETHNET_BENCH_VALIDATORS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000]);
+    for count in counts {
+        let runs = if count > 20_000 { 1 } else { RUNS };
+        let all = median(
+            (0..runs)
+                .map(|_| validators_end_to_end(count, cores))
+                .collect(),
+        );
+        let one = median((0..runs).map(|_| validators_end_to_end(count, 1)).collect());
+        let efficiency = one.as_secs_f64() / (all.as_secs_f64() * cores as f64);
+        println!(
+            "validators end to end (EIP-2333 keys, fast-KDF keystores, mainnet state + root), {count}: \
+             {cores} cores {all:.2?}, 1 core {one:.2?}, parallel efficiency {efficiency:.2} (median of {runs})"
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` passes nothing and must stay quick.
     if !std::env::args().any(|a| a == "--bench") {
@@ -99,4 +184,5 @@ fn main() {
     }
     el_genesis_with_large_alloc();
     keystore_scaling();
+    validator_scaling();
 }

@@ -35,7 +35,7 @@ pub(super) fn run(args: GenerateArgs) -> anyhow::Result<()> {
         mnemonic,
     };
 
-    let progress = keystore_progress(spec.accounts.count);
+    let progress = keystore_progress(spec.accounts.count + spec.validators.count);
     let on_keystore = || progress.inc(1);
     let artifacts = match &args.seed {
         Some(seed) => {
@@ -98,6 +98,6 @@ fn keystore_progress(count: u32) -> ProgressBar {
             .expect("static template")
             .progress_chars("=> "),
     );
-    bar.set_message("encrypting account keystores");
+    bar.set_message("encrypting keystores");
     bar
 }

@@ -5,7 +5,10 @@ use serde::Serialize;
 
 use crate::{
     cli::{InspectArgs, OutputFormat},
-    core::{artifacts::NodeSummary, genesis_hash::genesis_hash},
+    core::{
+        artifacts::{ClSummary, NodeSummary},
+        genesis_hash::genesis_hash,
+    },
     output,
 };
 
@@ -17,6 +20,7 @@ const EL_P2P_PORT: u16 = 30303;
 struct Summary {
     network: String,
     el: ElView,
+    cl: ClSummary,
     genesis_time: u64,
     /// Enode URLs with the node name as host; the chart puts each pod's DNS name there.
     enodes: Vec<String>,
@@ -48,6 +52,7 @@ pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
             genesis_fork: manifest.el.genesis_fork.clone(),
             genesis_hash_verified: recomputed == manifest.el.genesis_hash,
         },
+        cl: manifest.cl.clone(),
         genesis_time: manifest.genesis_time,
         enodes: manifest
             .nodes
@@ -77,24 +82,33 @@ pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
 
 fn table(s: &Summary) -> String {
     let mut out = format!(
-        "network       {}\nchain id      {}\ngenesis hash  {}{}\ngenesis fork  {}\ngenesis time  {}\n\nNODE            ROLE        EL          CL          PEER ID\n",
+        "network                  {}\nchain id                 {}\ngenesis hash             {}{}\ngenesis fork             {} / {}\ngenesis time             {}\ngenesis validators root  {}\ngenesis state root       {}\nvalidators               {}\n\nNODE            ROLE        EL          CL          VALIDATORS   PEER ID\n",
         s.network,
         s.el.chain_id,
         s.el.genesis_hash,
         if s.el.genesis_hash_verified { "" } else { "  (MISMATCH)" },
         s.el.genesis_fork,
+        s.cl.genesis_fork,
         s.genesis_time,
+        s.cl.genesis_validators_root,
+        s.cl.state_root,
+        s.cl.validator_count,
     );
     for n in &s.nodes {
         let role = serde_json::to_value(n.role)
             .ok()
             .and_then(|v| v.as_str().map(String::from));
+        let validators = n
+            .validators
+            .map(|r| format!("{}..{}", r.start, r.start + r.count))
+            .unwrap_or_default();
         out += &format!(
-            "{:<15} {:<11} {:<11} {:<11} {}\n",
+            "{:<15} {:<11} {:<11} {:<11} {:<12} {}\n",
             n.name,
             role.unwrap_or_default(),
             n.execution_client,
             n.consensus_client,
+            validators,
             n.identity.peer_id
         );
     }

@@ -17,12 +17,17 @@ use zeroize::Zeroizing;
 
 use super::{
     accounts::{self, FundedAccount},
+    cl_config,
+    cl_genesis::{
+        self, BlsPubkey, ClGenesis, ClGenesisInput, GenesisValidator, WithdrawalCredentials,
+    },
     el_genesis,
     error::CoreError,
     genesis_hash,
     identity::{self, NodeIdentity, NodeKeys},
     keystore::{self, Keystore, KeystoreNonces, ScryptParams},
-    spec::{AccountKdf, NetworkSpec, Role},
+    spec::{AccountKdf, NetworkSpec, Role, WithdrawalCredentialsSpec},
+    validator_keys::{self, Eip2335Keystore, KeystoreInputs, ValidatorKey},
 };
 
 /// Name of the manifest file at the top of an artifacts directory.
@@ -35,6 +40,18 @@ pub const GENESIS_JSON: &str = "genesis/genesis.json";
 pub const GENESIS_HASH: &str = "genesis/genesis-hash";
 /// Directory of the Secret sets.
 pub const SECRETS_DIR: &str = "secrets";
+/// Consensus config, inside the `genesis` set (lighthouse testnet-dir name).
+pub const CL_CONFIG: &str = "genesis/config.yaml";
+/// Gzipped genesis state, inside the `genesis` set (a ConfigMap's binaryData).
+pub const GENESIS_SSZ_GZ: &str = "genesis/genesis.ssz.gz";
+/// The uncompressed genesis state, beside the sets, for running clients from the directory.
+pub const GENESIS_SSZ: &str = "genesis.ssz";
+/// What Kubernetes stores at most in one ConfigMap or Secret.
+pub const OBJECT_SIZE_LIMIT: usize = 1 << 20;
+/// Room left in each object for its metadata (names, labels, annotations).
+const OBJECT_METADATA_ALLOWANCE: usize = 16 << 10;
+/// Validator balance at genesis, in gwei.
+const VALIDATOR_BALANCE_GWEI: u64 = cl_genesis::MIN_ACTIVATION_BALANCE;
 
 /// Characters of generated passwords and the stats secret: unambiguous in any shell or YAML.
 const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -70,6 +87,16 @@ pub struct AccountArtifact {
     pub password: Zeroizing<String>,
 }
 
+/// A genesis validator with its keystore.
+pub struct ValidatorArtifact {
+    /// Signing and withdrawal keys.
+    pub key: ValidatorKey,
+    /// The EIP-2335 keystore of the signing key.
+    pub keystore: Eip2335Keystore,
+    /// Random keystore password.
+    pub password: Zeroizing<String>,
+}
+
 /// Everything `ethnet generate` produces.
 pub struct Artifacts {
     /// The spec they were generated from.
@@ -90,6 +117,14 @@ pub struct Artifacts {
     pub jwt_secret: Zeroizing<[u8; 32]>,
     /// Stats dashboard secret.
     pub ethstats_secret: Zeroizing<String>,
+    /// Genesis validators, in index order.
+    pub validators: Vec<ValidatorArtifact>,
+    /// Consensus config.yaml.
+    pub cl_config_yaml: String,
+    /// Consensus genesis state.
+    pub cl_genesis: ClGenesis,
+    /// The genesis state, gzipped for a ConfigMap.
+    pub cl_genesis_gz: Vec<u8>,
 }
 
 /// Inputs of [`generate`] besides the spec.
@@ -100,8 +135,9 @@ pub struct GenerateOptions {
     pub mnemonic: Option<Mnemonic>,
 }
 
-/// Builds every artifact. `on_keystore` is called once per account keystore encrypted (from
-/// worker threads), so the caller can show progress for the slow standard KDF.
+/// Builds every artifact. `on_keystore` is called once per keystore encrypted, account or
+/// validator (from worker threads), so the caller can show progress for the slow standard KDFs.
+/// Fails, before anything is written anywhere, when an object would not fit in Kubernetes.
 pub fn generate(
     spec: &NetworkSpec,
     options: GenerateOptions,
@@ -145,7 +181,26 @@ pub fn generate(
         })
         .collect();
 
-    Ok(Artifacts {
+    let validator_inputs: Vec<KeystoreInputs> = (0..spec.validators.count)
+        .map(|_| KeystoreInputs::generate(rng))
+        .collect();
+    let validators = validator_artifacts(spec, &mnemonic, validator_inputs, on_keystore);
+    let config = cl_config::cl_config(spec, options.genesis_time);
+    let cl_config_yaml = cl_config::render(&config);
+    let el_header = genesis_hash::genesis_header(&el_genesis)?;
+    let cl_genesis = cl_genesis::build(
+        &ClGenesisInput {
+            preset: spec.network.preset,
+            genesis_time: options.genesis_time,
+            fork_version: config.fork_version_at_genesis(),
+            el_header: &el_header,
+            el_hash: genesis_hash,
+        },
+        &genesis_validators(spec, &validators),
+    )?;
+    let cl_genesis_gz = gzip(&cl_genesis.ssz);
+
+    let artifacts = Artifacts {
         spec: spec.clone(),
         genesis_time: options.genesis_time,
         el_genesis,
@@ -155,7 +210,75 @@ pub fn generate(
         nodes,
         jwt_secret,
         ethstats_secret,
-    })
+        validators,
+        cl_config_yaml,
+        cl_genesis,
+        cl_genesis_gz,
+    };
+    artifacts.check_object_sizes()?;
+    Ok(artifacts)
+}
+
+fn validator_artifacts(
+    spec: &NetworkSpec,
+    mnemonic: &Mnemonic,
+    inputs: Vec<KeystoreInputs>,
+    on_keystore: &(dyn Fn() + Sync),
+) -> Vec<ValidatorArtifact> {
+    let keys = validator_keys::derive_validator_keys(mnemonic, 0..spec.validators.count);
+    keys.into_par_iter()
+        .zip(inputs)
+        .map(|(key, input)| {
+            let keystore = validator_keys::encrypt(
+                &Zeroizing::new(key.secret.to_bytes()),
+                &key.pubkey,
+                &validator_keys::validator_path(key.index),
+                &input.password,
+                spec.validators.keystore_kdf,
+                &input.nonces,
+            );
+            on_keystore();
+            ValidatorArtifact {
+                key,
+                keystore,
+                password: input.password,
+            }
+        })
+        .collect()
+}
+
+fn genesis_validators(
+    spec: &NetworkSpec,
+    validators: &[ValidatorArtifact],
+) -> Vec<GenesisValidator> {
+    validators
+        .iter()
+        .map(|v| {
+            let credentials = match spec.validators.withdrawal_credentials {
+                WithdrawalCredentialsSpec::Bls => {
+                    WithdrawalCredentials::Bls(BlsPubkey::from(v.key.withdrawal_pubkey))
+                }
+                WithdrawalCredentialsSpec::Execution { address } => {
+                    WithdrawalCredentials::Execution(address)
+                }
+                WithdrawalCredentialsSpec::Compounding { address } => {
+                    WithdrawalCredentials::Compounding(address)
+                }
+            };
+            GenesisValidator {
+                pubkey: BlsPubkey::from(v.key.pubkey),
+                withdrawal_credentials: credentials.to_bytes(),
+                balance: VALIDATOR_BALANCE_GWEI,
+            }
+        })
+        .collect()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
 }
 
 fn plan_nodes(spec: &NetworkSpec, rng: &mut (impl RngCore + CryptoRng)) -> Vec<Node> {
@@ -207,6 +330,8 @@ pub struct Manifest {
     pub el: ElSummary,
     /// Every node and its public identity.
     pub nodes: Vec<NodeSummary>,
+    /// Consensus layer summary.
+    pub cl: ClSummary,
     /// Funded account addresses, in derivation order.
     pub accounts: Vec<AccountSummary>,
     /// The Kubernetes objects the artifacts become.
@@ -223,6 +348,39 @@ pub struct ElSummary {
     pub genesis_hash: B256,
     /// Newest execution fork active at genesis.
     pub genesis_fork: String,
+}
+
+/// Consensus-layer facts every node must agree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClSummary {
+    /// `hash_tree_root(state.validators)`.
+    pub genesis_validators_root: B256,
+    /// `hash_tree_root(genesis state)`.
+    pub state_root: B256,
+    /// Genesis time, unix seconds.
+    pub genesis_time: u64,
+    /// Consensus fork of the genesis state.
+    pub genesis_fork: String,
+    /// Number of genesis validators.
+    pub validator_count: u32,
+    /// Validator ranges per validator node.
+    pub split: Vec<NodeValidators>,
+    /// Block number of the deposit contract (in the genesis alloc, so 0).
+    pub deposit_contract_block: u64,
+    /// Hash of that block: the execution genesis hash.
+    pub deposit_contract_block_hash: B256,
+}
+
+/// The validators one node holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeValidators {
+    /// Node name.
+    pub node: String,
+    /// First index.
+    pub start: u32,
+    /// How many.
+    pub count: u32,
 }
 
 /// A node's public identity.
@@ -316,7 +474,10 @@ impl Artifacts {
 
     /// The public manifest.
     pub fn manifest(&self) -> Manifest {
-        let files = self.data_files();
+        self.manifest_of(&self.data_files())
+    }
+
+    fn manifest_of(&self, files: &[ArtifactFile]) -> Manifest {
         Manifest {
             ethnet_version: env!("CARGO_PKG_VERSION").into(),
             spec: serde_json::to_value(&self.spec).expect("the spec serializes"),
@@ -333,6 +494,25 @@ impl Artifacts {
                     .into(),
             },
             nodes: self.node_summaries(),
+            cl: ClSummary {
+                genesis_validators_root: self.cl_genesis.genesis_validators_root,
+                state_root: self.cl_genesis.state_root,
+                genesis_time: self.genesis_time,
+                genesis_fork: self.spec.network.forks.genesis_fork().name().into(),
+                validator_count: self.spec.validators.count,
+                split: self
+                    .nodes
+                    .iter()
+                    .filter(|n| n.role == Role::Validator)
+                    .map(|n| NodeValidators {
+                        node: n.name.clone(),
+                        start: n.validators.start,
+                        count: n.validators.end - n.validators.start,
+                    })
+                    .collect(),
+                deposit_contract_block: 0,
+                deposit_contract_block_hash: self.genesis_hash,
+            },
             accounts: self
                 .accounts
                 .iter()
@@ -342,7 +522,7 @@ impl Artifacts {
                     path: accounts::account_path(a.account.index),
                 })
                 .collect(),
-            objects: objects_of(&files),
+            objects: objects_of(files),
         }
     }
 
@@ -365,6 +545,7 @@ impl Artifacts {
         let values = serde_json::json!({
             "ethnet": {
                 "genesisHash": self.genesis_hash,
+                "genesisValidatorsRoot": self.cl_genesis.genesis_validators_root,
                 "genesisTime": self.genesis_time,
                 "nodes": nodes,
             }
@@ -389,6 +570,22 @@ impl Artifacts {
         let mut files = vec![
             public(GENESIS_JSON, genesis_json),
             public(GENESIS_HASH, self.genesis_hash.to_string().into_bytes()),
+            public(CL_CONFIG, self.cl_config_yaml.clone().into_bytes()),
+            public(GENESIS_SSZ_GZ, self.cl_genesis_gz.clone()),
+            public(
+                "genesis/genesis-validators-root",
+                self.cl_genesis
+                    .genesis_validators_root
+                    .to_string()
+                    .into_bytes(),
+            ),
+            // lighthouse --testnet-dir reads these three beside config.yaml.
+            public("genesis/deploy_block.txt", b"0".to_vec()),
+            public("genesis/deposit_contract_block.txt", b"0".to_vec()),
+            public(
+                "genesis/deposit_contract_block_hash.txt",
+                self.genesis_hash.to_string().into_bytes(),
+            ),
             secret(
                 "jwt/jwt.hex".into(),
                 hex::encode(self.jwt_secret.as_ref()).into_bytes(),
@@ -413,6 +610,16 @@ impl Artifacts {
         }
         for node in &self.nodes {
             let dir = format!("node-{}", node.name);
+            for v in &self.validators[node.validators.start as usize..node.validators.end as usize]
+            {
+                let pubkey = format!("0x{}", hex::encode(v.key.pubkey));
+                let keystore = serde_json::to_vec(&v.keystore).expect("keystores serialize");
+                files.push(secret(format!("{dir}/{pubkey}.json"), keystore));
+                files.push(secret(
+                    format!("{dir}/{pubkey}.txt"),
+                    v.password.as_bytes().to_vec(),
+                ));
+            }
             files.push(secret(
                 format!("{dir}/el-nodekey"),
                 identity::geth_nodekey_file(&node.keys.execution).into_bytes(),
@@ -433,7 +640,7 @@ impl Artifacts {
     pub fn files(&self) -> Vec<ArtifactFile> {
         let mut files = self.data_files();
         let manifest =
-            serde_json::to_vec_pretty(&self.manifest()).expect("the manifest serializes");
+            serde_json::to_vec_pretty(&self.manifest_of(&files)).expect("the manifest serializes");
         let values = serde_yaml::to_string(&self.helm_values()).expect("values serialize");
         files.push(ArtifactFile {
             path: MANIFEST_FILE.into(),
@@ -445,7 +652,69 @@ impl Artifacts {
             contents: Zeroizing::new(values.into_bytes()),
             secret: false,
         });
+        files.push(ArtifactFile {
+            path: GENESIS_SSZ.into(),
+            contents: Zeroizing::new(self.cl_genesis.ssz.clone()),
+            secret: false,
+        });
         files
+    }
+
+    /// Fails when a ConfigMap or Secret would exceed what Kubernetes stores, naming the limit,
+    /// the size and the validator count that would fit.
+    fn check_object_sizes(&self) -> Result<(), CoreError> {
+        let budget = OBJECT_SIZE_LIMIT - OBJECT_METADATA_ALLOWANCE;
+        let files = self.data_files();
+        let validators = self.spec.validators.count as usize;
+        for object in objects_of(&files) {
+            let path_of = |key: &String| match object.kind {
+                ObjectKind::ConfigMap => format!("{}/{key}", object.set),
+                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
+            };
+            let size: usize = object
+                .keys
+                .iter()
+                .map(|key| {
+                    let path = path_of(key);
+                    files
+                        .iter()
+                        .find(|f| f.path == path)
+                        .map_or(0, |f| f.contents.len())
+                })
+                .sum();
+            if size <= budget {
+                continue;
+            }
+            // Estimate what fits from the per-validator share of the object's size.
+            let per_node = match object.set.strip_prefix("node-") {
+                Some(node) => self
+                    .nodes
+                    .iter()
+                    .find(|n| n.name == node)
+                    .map(|n| n.validators.len()),
+                None => Some(validators),
+            };
+            let held = per_node.unwrap_or(0).max(1);
+            let fits_here = held * budget / size;
+            let fits = if object.set.starts_with("node-") {
+                fits_here * self.spec.group(Role::Validator).replicas as usize
+            } else {
+                fits_here
+            };
+            return Err(CoreError::ObjectTooLarge {
+                object: object.set,
+                kind: if object.kind == ObjectKind::Secret {
+                    "Secret"
+                } else {
+                    "ConfigMap"
+                },
+                size,
+                limit: OBJECT_SIZE_LIMIT,
+                validators,
+                fits,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -487,6 +756,7 @@ mod tests {
     fn light(spec: &mut NetworkSpec) {
         spec.accounts.keystore_kdf = AccountKdf::Light;
         spec.accounts.count = 3;
+        spec.validators.keystore_kdf = crate::core::spec::ValidatorKdf::Fast;
     }
 
     fn generate_seeded(seed: u64) -> Artifacts {
@@ -541,11 +811,11 @@ mod tests {
     #[test]
     fn secrets_stay_out_of_public_files() {
         let artifacts = generate_seeded(4);
-        let public: Vec<String> = artifacts
+        let public: Vec<Vec<u8>> = artifacts
             .files()
             .into_iter()
             .filter(|f| !f.secret)
-            .map(|f| String::from_utf8(f.contents.to_vec()).unwrap())
+            .map(|f| f.contents.to_vec())
             .collect();
         let mut secrets = vec![
             hex::encode(artifacts.jwt_secret.as_ref()),
@@ -556,14 +826,19 @@ mod tests {
             secrets.push(hex::encode(a.account.secret.as_ref()));
             secrets.push(a.password.to_string());
         }
+        for v in &artifacts.validators {
+            secrets.push(hex::encode(v.key.secret.to_bytes()));
+            secrets.push(v.password.to_string());
+        }
         for node in &artifacts.nodes {
             secrets.push(hex::encode(node.keys.execution.to_bytes()));
             secrets.push(hex::encode(node.keys.consensus.to_bytes()));
         }
-        for text in &public {
+        for contents in &public {
             for secret in &secrets {
+                let needle = secret.as_bytes();
                 assert!(
-                    !text.contains(secret.as_str()),
+                    !contents.windows(needle.len()).any(|w| w == needle),
                     "a secret leaked into a public file"
                 );
             }
@@ -582,7 +857,32 @@ mod tests {
         assert!(sets.contains(&("jwt", ObjectKind::Secret)));
         assert!(sets.contains(&("node-validator-1", ObjectKind::Secret)));
         let genesis = &manifest.objects[0];
-        assert_eq!(genesis.keys, ["genesis.json", "genesis-hash"]);
+        assert_eq!(
+            genesis.keys,
+            [
+                "genesis.json",
+                "genesis-hash",
+                "config.yaml",
+                "genesis.ssz.gz",
+                "genesis-validators-root",
+                "deploy_block.txt",
+                "deposit_contract_block.txt",
+                "deposit_contract_block_hash.txt"
+            ]
+        );
+        let validator_keys = &manifest
+            .objects
+            .iter()
+            .find(|o| o.set == "node-validator-1")
+            .unwrap()
+            .keys;
+        assert_eq!(
+            validator_keys.len(),
+            3 + 2 * 32,
+            "p2p keys plus a keystore and password per validator"
+        );
+        assert_eq!(manifest.cl.validator_count, 64);
+        assert_eq!(manifest.cl.split[1].start, 32);
         assert_eq!(manifest.accounts.len(), 3);
         assert_eq!(
             manifest.nodes[1].validators,
@@ -590,6 +890,43 @@ mod tests {
                 start: 0,
                 count: 32
             })
+        );
+    }
+
+    #[test]
+    fn objects_over_the_kubernetes_limit_are_refused() {
+        let spec = spec_with(|s| {
+            light(s);
+            s.validators.count = 2000;
+            s.nodes
+                .iter_mut()
+                .find(|g| g.role == Role::Validator)
+                .unwrap()
+                .replicas = 1;
+        });
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
+        let options = GenerateOptions {
+            genesis_time: 1_800_000_000,
+            mnemonic: None,
+        };
+        let err = generate(&spec, options, &mut rng, &|| {})
+            .err()
+            .expect("too large");
+        let message = err.to_string();
+        for part in [
+            "Secret `node-validator-0`",
+            "1048576-byte",
+            "validators.count 2000",
+            "validators fit",
+        ] {
+            assert!(message.contains(part), "{message:?} lacks {part:?}");
+        }
+        let CoreError::ObjectTooLarge { size, fits, .. } = err else {
+            panic!("{err}")
+        };
+        assert!(
+            size > OBJECT_SIZE_LIMIT && fits > 1000 && fits < 2000,
+            "size {size}, fits {fits}"
         );
     }
 

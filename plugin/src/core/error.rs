@@ -70,6 +70,29 @@ pub enum CoreError {
         /// Underlying reason.
         reason: String,
     },
+    /// The consensus genesis state could not be built.
+    #[error(transparent)]
+    ClGenesis(#[from] super::cl_genesis::ClGenesisError),
+    /// An artifact set would not fit in one Kubernetes object.
+    #[error(
+        "the {kind} `{object}` would hold {size} bytes, over Kubernetes' {limit}-byte object \
+         limit, with validators.count {validators}; about {fits} validators fit (add validator \
+         nodes to spread keystores, or lower validators.count)"
+    )]
+    ObjectTooLarge {
+        /// Set name (`genesis`, `node-validator-0`).
+        object: String,
+        /// ConfigMap or Secret.
+        kind: &'static str,
+        /// Bytes it would hold.
+        size: usize,
+        /// The limit.
+        limit: usize,
+        /// Validators requested.
+        validators: usize,
+        /// Validators that would fit.
+        fits: usize,
+    },
     /// A genesis file uses a fork whose header layout ethnet does not know yet.
     #[error(
         "genesis activates {fork} at genesis, which ethnet cannot hash yet; schedule it later"

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod artifacts;
+pub mod cl_config;
+pub mod cl_genesis;
 pub mod el_genesis;
 pub mod error;
 pub mod genesis_hash;

@@ -80,6 +80,17 @@ struct RawAllocAccount {
 struct RawValidators {
     count: Value,
     keystore_kdf: Value,
+    #[serde(default)]
+    withdrawal_credentials: Option<RawWithdrawalCredentials>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWithdrawalCredentials {
+    #[serde(rename = "type")]
+    kind: Value,
+    #[serde(default)]
+    address: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -302,6 +313,29 @@ pub struct Validators {
     pub count: u32,
     /// Keystore KDF strength.
     pub keystore_kdf: ValidatorKdf,
+    /// Where genesis validators withdraw to.
+    pub withdrawal_credentials: WithdrawalCredentialsSpec,
+}
+
+/// Withdrawal credentials of the genesis validators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum WithdrawalCredentialsSpec {
+    /// 0x00: each validator's BLS withdrawal key (m/12381/3600/i/0), from the mnemonic.
+    #[serde(rename = "0x00")]
+    Bls,
+    /// 0x01: withdrawals go to `address`.
+    #[serde(rename = "0x01")]
+    Execution {
+        /// Withdrawal address.
+        address: Address,
+    },
+    /// 0x02: compounding credentials (EIP-7251); withdrawals go to `address`.
+    #[serde(rename = "0x02")]
+    Compounding {
+        /// Withdrawal address.
+        address: Address,
+    },
 }
 
 /// PBKDF2 strength for EIP-2335 validator keystores.
@@ -684,6 +718,18 @@ impl Validator {
                 return None;
             }
         }
+        // The genesis state builder (cl_genesis) lays out Fulu's BeaconState only, so far.
+        if activations[Fork::Fulu as usize] != ForkAt::Epoch(0) {
+            self.problem(
+                "network.forks.fulu",
+                format!(
+                    "{}: ethnet builds the consensus genesis state for Fulu, the current mainnet \
+                     fork, so far; set network.forks.fulu (and every fork before it) to 0",
+                    show_fork(activations[Fork::Fulu as usize])
+                ),
+            );
+            return None;
+        }
         Some(ForkSchedule { activations })
     }
 
@@ -885,10 +931,56 @@ impl Validator {
                     ValidatorKdf::Standard
                 }
             });
+        let withdrawal_credentials =
+            self.withdrawal_credentials(raw.withdrawal_credentials.as_ref());
         Some(Validators {
             count: count? as u32,
             keystore_kdf: keystore_kdf?,
+            withdrawal_credentials: withdrawal_credentials?,
         })
+    }
+
+    fn withdrawal_credentials(
+        &mut self,
+        raw: Option<&RawWithdrawalCredentials>,
+    ) -> Option<WithdrawalCredentialsSpec> {
+        let Some(raw) = raw else {
+            return Some(WithdrawalCredentialsSpec::Bls);
+        };
+        let field = "validators.withdrawalCredentials";
+        let kind = self.one_of(
+            &format!("{field}.type"),
+            &raw.kind,
+            &["0x00", "0x01", "0x02"],
+        )?;
+        let address = raw.address.as_deref().filter(|a| !a.is_empty());
+        match (kind, address) {
+            ("0x00", None) => Some(WithdrawalCredentialsSpec::Bls),
+            ("0x00", Some(_)) => {
+                self.problem(
+                    &format!("{field}.address"),
+                    "0x00 credentials use each validator's BLS withdrawal key, not an address; \
+                     remove the address or use type 0x01"
+                        .into(),
+                );
+                None
+            }
+            (_, None) => {
+                self.problem(
+                    &format!("{field}.address"),
+                    format!("type {kind} withdraws to an execution address; set one"),
+                );
+                None
+            }
+            (kind, Some(text)) => {
+                let address = self.address(&format!("{field}.address"), text)?;
+                Some(if kind == "0x01" {
+                    WithdrawalCredentialsSpec::Execution { address }
+                } else {
+                    WithdrawalCredentialsSpec::Compounding { address }
+                })
+            }
+        }
     }
 
     fn nodes(&mut self, raw: &BTreeMap<String, RawNodeGroup>) -> Option<Vec<NodeGroup>> {

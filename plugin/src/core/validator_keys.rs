@@ -75,6 +75,9 @@ pub struct ValidatorKey {
     pub secret: SecretKey,
     /// The compressed 48-byte BLS public key.
     pub pubkey: [u8; 48],
+    /// Public key of the withdrawal key `m/12381/3600/i/0`, the parent of the signing key,
+    /// for 0x00 (BLS) withdrawal credentials.
+    pub withdrawal_pubkey: [u8; 48],
 }
 
 impl fmt::Debug for ValidatorKey {
@@ -100,15 +103,13 @@ pub fn derive_validator_keys(mnemonic: &Mnemonic, indices: Range<u32>) -> Vec<Va
     indices
         .into_par_iter()
         .map(|index| {
-            let secret = coin
-                .derive_child_eip2333(index)
-                .derive_child_eip2333(0)
-                .derive_child_eip2333(0);
-            let pubkey = secret.sk_to_pk().to_bytes();
+            let withdrawal = coin.derive_child_eip2333(index).derive_child_eip2333(0);
+            let secret = withdrawal.derive_child_eip2333(0);
             ValidatorKey {
                 index,
+                pubkey: secret.sk_to_pk().to_bytes(),
+                withdrawal_pubkey: withdrawal.sk_to_pk().to_bytes(),
                 secret,
-                pubkey,
             }
         })
         .collect()

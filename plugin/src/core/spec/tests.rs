@@ -330,13 +330,17 @@ fn unknown_fork_and_late_capella() {
 }
 
 #[test]
-fn capella_only_schedule() {
-    let spec = accepted(|v| {
+fn genesis_before_fulu_is_not_built_yet() {
+    let msg = rejected(|v| {
         v["network"]["forks"] =
             json!({"capella": 0, "deneb": "never", "electra": "never", "fulu": "never"})
     });
-    assert_eq!(spec.network.forks.genesis_fork(), Fork::Capella);
-    assert_eq!(spec.network.forks.at(Fork::Fulu), ForkAt::Never);
+    assert_mentions(
+        &msg,
+        &["network.forks.fulu", "never", "set network.forks.fulu"],
+    );
+    let msg = rejected(|v| v["network"]["forks"]["fulu"] = json!(4));
+    assert_mentions(&msg, &["network.forks.fulu", "epoch 4"]);
 }
 
 #[test]
@@ -379,4 +383,36 @@ fn parse_wei_accepts_decimal_and_hex() {
         parse_wei(&format!("0x{}", "f".repeat(64))).unwrap(),
         U256::MAX
     );
+}
+
+#[test]
+fn withdrawal_credentials() {
+    assert_eq!(
+        accepted(|_| {}).validators.withdrawal_credentials,
+        WithdrawalCredentialsSpec::Bls
+    );
+    let address = "0x8943545177806ed17b9f23f0a21ee5948ecaa776";
+    let spec = accepted(|v| {
+        v["validators"]["withdrawalCredentials"] = json!({"type": "0x02", "address": address})
+    });
+    assert_eq!(
+        spec.validators.withdrawal_credentials,
+        WithdrawalCredentialsSpec::Compounding {
+            address: address.parse().unwrap()
+        }
+    );
+    let msg = rejected(|v| v["validators"]["withdrawalCredentials"] = json!({"type": "0x01"}));
+    assert_mentions(
+        &msg,
+        &["validators.withdrawalCredentials.address", "set one"],
+    );
+    let msg = rejected(|v| v["validators"]["withdrawalCredentials"] = json!({"type": "0x03"}));
+    assert_mentions(
+        &msg,
+        &["validators.withdrawalCredentials.type", "0x00, 0x01, 0x02"],
+    );
+    let msg = rejected(|v| {
+        v["validators"]["withdrawalCredentials"] = json!({"type": "0x00", "address": address})
+    });
+    assert_mentions(&msg, &["remove the address"]);
 }
