@@ -65,6 +65,9 @@ pub struct InspectArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+    /// Also print the funded accounts' private keys (decrypted from their keystores)
+    #[arg(long)]
+    pub show_private_keys: bool,
 }
 
 /// `ethnet genesis …`.

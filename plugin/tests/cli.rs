@@ -90,6 +90,29 @@ fn generate_then_inspect() {
             .as_str()
     ));
 
+    // Private keys only on request, and each one is the key of its address.
+    assert!(view.get("privateKeys").is_none());
+    let shown = ethnet(
+        &helm,
+        &[
+            "inspect",
+            out_str,
+            "--output",
+            "json",
+            "--show-private-keys",
+        ],
+    );
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    for entry in shown["privateKeys"].as_array().unwrap() {
+        let secret: [u8; 32] = hex::decode(&entry["privateKey"].as_str().unwrap()[2..])
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let address = ethnet::core::keystore::secret_to_address(&secret).unwrap();
+        assert_eq!(address.to_string(), entry["address"].as_str().unwrap());
+    }
+
     // A second generate into the same directory is refused and changes nothing.
     let again = ethnet(&helm, &["generate", "--out", out_str]);
     assert_eq!(again.status.code(), Some(1));

@@ -1,19 +1,23 @@
 //! `ethnet inspect DIR`: the public summary of an artifacts directory. It recomputes the
-//! genesis hash from genesis.json, so a hand-edited genesis shows up as a mismatch.
+//! genesis hash from genesis.json, so a hand-edited genesis shows up as a mismatch. Private
+//! keys of the funded accounts appear only with `--show-private-keys`.
 
+use anyhow::Context;
 use serde::Serialize;
 
 use crate::{
     cli::{InspectArgs, OutputFormat},
     core::{
-        artifacts::{ClSummary, NodeSummary},
+        artifacts::{ClSummary, NodeSummary, SECRETS_DIR},
         genesis_hash::genesis_hash,
+        keystore::{self, Keystore},
     },
     output,
 };
 
 /// Devp2p port every execution node listens on in the chart.
 const EL_P2P_PORT: u16 = 30303;
+const TABLE: &str = include_str!("templates/inspect.hbs");
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,6 +30,8 @@ struct Summary {
     enodes: Vec<String>,
     nodes: Vec<NodeSummary>,
     funded_addresses: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    private_keys: Option<Vec<PrivateKey>>,
 }
 
 #[derive(Serialize)]
@@ -37,10 +43,26 @@ struct ElView {
     genesis_hash_verified: bool,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PrivateKey {
+    address: String,
+    private_key: String,
+}
+
 pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
     let manifest = output::read_manifest(&args.dir)?;
     let genesis = output::read_genesis(&args.dir)?;
     let recomputed = genesis_hash(&genesis)?;
+    let funded_addresses: Vec<String> = manifest
+        .accounts
+        .iter()
+        .map(|a| a.address.to_string())
+        .collect();
+    let private_keys = match args.show_private_keys {
+        true => Some(private_keys(&args.dir, &funded_addresses)?),
+        false => None,
+    };
     let summary = Summary {
         network: manifest.spec["network"]["name"]
             .as_str()
@@ -60,15 +82,12 @@ pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
             .map(|n| format!("enode://{}@{}:{EL_P2P_PORT}", n.identity.enode_id, n.name))
             .collect(),
         nodes: manifest.nodes.clone(),
-        funded_addresses: manifest
-            .accounts
-            .iter()
-            .map(|a| a.address.to_string())
-            .collect(),
+        funded_addresses,
+        private_keys,
     };
     match args.output {
         OutputFormat::Json => super::print_json(&summary)?,
-        OutputFormat::Table => super::print(&table(&summary))?,
+        OutputFormat::Table => super::print(&table(&summary)?)?,
     }
     if !summary.el.genesis_hash_verified {
         anyhow::bail!(
@@ -80,41 +99,54 @@ pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn table(s: &Summary) -> String {
-    let mut out = format!(
-        "network                  {}\nchain id                 {}\ngenesis hash             {}{}\ngenesis fork             {} / {}\ngenesis time             {}\ngenesis validators root  {}\ngenesis state root       {}\nvalidators               {}\n\nNODE            ROLE        EL          CL          VALIDATORS   PEER ID\n",
-        s.network,
-        s.el.chain_id,
-        s.el.genesis_hash,
-        if s.el.genesis_hash_verified { "" } else { "  (MISMATCH)" },
-        s.el.genesis_fork,
-        s.cl.genesis_fork,
-        s.genesis_time,
-        s.cl.genesis_validators_root,
-        s.cl.state_root,
-        s.cl.validator_count,
-    );
-    for n in &s.nodes {
-        let role = serde_json::to_value(n.role)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from));
+/// Decrypts each funded account's keystore with its password file.
+fn private_keys(dir: &std::path::Path, addresses: &[String]) -> anyhow::Result<Vec<PrivateKey>> {
+    let accounts = dir.join(SECRETS_DIR).join("accounts");
+    addresses
+        .iter()
+        .map(|address| {
+            let path = accounts.join(format!("{address}.json"));
+            let read = |path: &std::path::Path| {
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+            };
+            let keystore: Keystore = serde_json::from_str(&read(&path)?)
+                .with_context(|| format!("parsing {}", path.display()))?;
+            let password = read(&path.with_extension("password"))?;
+            let secret = keystore::decrypt(&keystore, &password)
+                .with_context(|| format!("opening {}", path.display()))?;
+            Ok(PrivateKey {
+                address: address.clone(),
+                private_key: format!("0x{}", hex::encode(&secret[..])),
+            })
+        })
+        .collect()
+}
+
+/// The human summary, rendered from templates/inspect.hbs.
+fn table(summary: &Summary) -> anyhow::Result<String> {
+    let mut rows = vec![format!(
+        "{:<15} {:<10} {:<11} {:<11} {:<12} {}",
+        "NODE", "ROLE", "EL", "CL", "VALIDATORS", "PEER ID"
+    )];
+    for n in &summary.nodes {
         let validators = n
             .validators
             .map(|r| format!("{}..{}", r.start, r.start + r.count))
             .unwrap_or_default();
-        out += &format!(
-            "{:<15} {:<11} {:<11} {:<11} {:<12} {}\n",
+        rows.push(format!(
+            "{:<15} {:<10} {:<11} {:<11} {:<12} {}",
             n.name,
-            role.unwrap_or_default(),
+            n.role.name(),
             n.execution_client,
             n.consensus_client,
             validators,
             n.identity.peer_id
-        );
+        ));
     }
-    out += &format!("\nfunded accounts ({})\n", s.funded_addresses.len());
-    for address in &s.funded_addresses {
-        out += &format!("  {address}\n");
-    }
-    out
+    let mut context = serde_json::to_value(summary)?;
+    context["rows"] = serde_json::json!(rows);
+    context["accountCount"] = serde_json::json!(summary.funded_addresses.len());
+    let mut handlebars = handlebars::Handlebars::new();
+    handlebars.register_escape_fn(handlebars::no_escape);
+    Ok(handlebars.render_template(TABLE, &context)?)
 }

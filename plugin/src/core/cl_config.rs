@@ -65,9 +65,18 @@ const MIN_VALIDATOR_WITHDRAWABILITY_DELAY: u64 = 256;
 /// `0x10 * (fork_index + 1)`, then the first three bytes of
 /// `sha256("ethnet-fork-version" ++ chain_id as 8 big-endian bytes)`. Versions are signed into
 /// every message ([`compute_domain`](https://github.com/ethereum/consensus-specs/blob/dev/specs/phase0/beacon-chain.md#compute_domain)),
-/// so no two ethnet networks, and no public network (whose first byte is below 0x10), accept
-/// each other's signatures.
+/// so ethnet networks with different chain ids never accept each other's signatures. (The
+/// first byte keeps a fork's versions apart within a network only; public networks pick theirs
+/// freely, hoodi's genesis version starts with 0x10 too.)
+///
+/// # Panics
+///
+/// If `fork_index` is above 14, whose first byte would not fit.
 pub fn fork_version(chain_id: u64, fork_index: u8) -> [u8; 4] {
+    assert!(
+        fork_index < 15,
+        "fork index {fork_index} has no version byte"
+    );
     let hash = Sha256::new()
         .chain_update(b"ethnet-fork-version")
         .chain_update(chain_id.to_be_bytes())
