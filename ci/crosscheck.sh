@@ -29,6 +29,13 @@ scenario() { # <label> <helm flags…>
   python3 "$here/cl-crosscheck.py" "$out" > "$work/$label.cl.log" 2>&1; local rc=$?
   grep -E "^FAIL|cl-crosscheck|Error|error" "$work/$label.cl.log" | sed 's/^/     /'
   result $rc "$label: consensus genesis state (eth-consensus-specs agrees)"
+  local preset; preset=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["spec"]["network"]["preset"])' "$out/manifest.json")
+  python3 "$here/cl-config-check.py" "$out/genesis/config.yaml" "$preset" > "$work/$label.config.log" 2>&1; rc=$?
+  grep -vE "^(ok|PASS)" "$work/$label.config.log" | sed 's/^/     /'
+  result $rc "$label: config.yaml against the official $preset config (eth-consensus-specs)"
+  "$ethnet" seed "$out" --release "e2e-$label" > "$work/$label.objects.yaml" &&
+    kubernetes-validate --strict --quiet -k 1.33.0 "$work/$label.objects.yaml"; rc=$?
+  result $rc "$label: seeded Secrets and ConfigMaps pass kubernetes-validate --strict"
   python3 "$here/keystores-check.py" "$out" > "$work/$label.keys.log" 2>&1; rc=$?
   sed 's/^/     /' "$work/$label.keys.log"
   result $rc "$label: account and validator keystores (eth-keyfile, spec BLS agree)"

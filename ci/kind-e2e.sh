@@ -17,8 +17,8 @@
 #      `ethnet generate`, seed them under a fixed prefix (artifactsPrefix), and `ct install` a copy
 #      of the chart whose ci/ holds only that scenario with the real ethnet: identities.
 # Assumptions to check against the plugin when its commands land (marked ASSUMED below):
-# `helm ethnet install|status|uninstall` flags, and `ethnet seed DIR --prefix P` (no seed command
-# exists yet; until then this script seeds with kubectl from the generate directory).
+# `helm ethnet install|status|uninstall` flags (those commands are not written yet). Seeding for
+# pass 2 uses `ethnet seed DIR --release PREFIX | kubectl apply -f -`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=ci/tools.sh
@@ -73,17 +73,9 @@ for s in $SCENARIOS; do
   strip_ethnet "chart/ci/$s-values.yaml" "$WORK/$s.yaml"
   ./target/release/ethnet generate --out "$art" --chart chart -f "$WORK/$s.yaml"
   # Seed: one object per artifact set, named <prefix>-<set> (docs/artifacts.md).
-  # ASSUMED until `ethnet seed` exists: the directory layout of docs/artifacts.md.
-  # Every file of genesis/ becomes one key; kubectl puts the gzip state under binaryData.
-  kubectl -n "$NS" create configmap "$prefix-genesis" --from-file="$art/genesis/"
-  for d in "$art"/secrets/*/; do
-    set_name=$(basename "$d")
-    kubectl -n "$NS" create secret generic "$prefix-$set_name" --from-file="$d"
-  done
-  kubectl -n "$NS" label configmap "$prefix-genesis" ethnet.io/e2e="$prefix" --overwrite
-  for d in "$art"/secrets/*/; do
-    kubectl -n "$NS" label secret "$prefix-$(basename "$d")" ethnet.io/e2e="$prefix" --overwrite
-  done
+  HELM_NAMESPACE="$NS" ./target/release/ethnet seed "$art" --release "$prefix" | kubectl apply -f -
+  kubectl -n "$NS" label configmaps,secrets -l app.kubernetes.io/instance="$prefix" \
+    ethnet.io/e2e="$prefix" --overwrite
   # A copy of the chart whose ci/ holds just this scenario, with the real identities.
   chart="$WORK/chart-$s"
   cp -r chart "$chart"

@@ -24,6 +24,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Summarise an artifacts directory (no secrets)
     Inspect(InspectArgs),
+    /// Print an artifacts directory as the Secrets and ConfigMaps the chart consumes
+    Seed(SeedArgs),
     /// Execution genesis tools
     #[command(subcommand)]
     Genesis(GenesisCommand),
@@ -68,6 +70,17 @@ pub struct InspectArgs {
     /// Also print the funded accounts' private keys (decrypted from their keystores)
     #[arg(long)]
     pub show_private_keys: bool,
+}
+
+/// `ethnet seed`.
+#[derive(Debug, clap::Args)]
+pub struct SeedArgs {
+    /// Artifacts directory written by `ethnet generate`
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Release name: objects are named <RELEASE>-<set> (the chart's artifactsPrefix)
+    #[arg(long, value_name = "RELEASE")]
+    pub release: String,
 }
 
 /// `ethnet genesis …`.

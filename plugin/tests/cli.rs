@@ -90,6 +90,22 @@ fn generate_then_inspect() {
             .as_str()
     ));
 
+    // The chart renders with the generated identities, and the peer lists carry them.
+    let rendered = Command::new(&helm)
+        .args([
+            "template",
+            "devnet",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../chart"),
+            "-f",
+        ])
+        .arg(out.join("ethnet-values.yaml"))
+        .args(["--set", "nodes.rpc.replicas=2", "--set", "accounts.count=2"])
+        .output()
+        .unwrap();
+    assert!(rendered.status.success(), "{}", stderr(&rendered));
+    let enode_id = view["nodes"][0]["enodeId"].as_str().unwrap();
+    assert!(String::from_utf8_lossy(&rendered.stdout).contains(enode_id));
+
     // Private keys only on request, and each one is the key of its address.
     assert!(view.get("privateKeys").is_none());
     let shown = ethnet(

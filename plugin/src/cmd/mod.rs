@@ -4,6 +4,7 @@
 mod generate;
 mod genesis;
 mod inspect;
+mod seed;
 
 use std::io::Write;
 
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Seed(args) => seed::run(args),
         Command::Genesis(GenesisCommand::Hash { file }) => genesis::hash(&file),
     }
 }

@@ -527,7 +527,7 @@ impl Artifacts {
     }
 
     /// The helm values section with the public identities the chart templates need.
-    pub fn helm_values(&self) -> serde_yaml::Value {
+    pub fn helm_values(&self) -> serde_json::Value {
         let nodes: serde_json::Map<String, serde_json::Value> = self
             .node_summaries()
             .into_iter()
@@ -550,7 +550,7 @@ impl Artifacts {
                 "nodes": nodes,
             }
         });
-        serde_yaml::to_value(values).expect("JSON values convert to YAML")
+        values
     }
 
     /// Files of the object sets (everything but the manifest and values file).
@@ -641,7 +641,11 @@ impl Artifacts {
         let mut files = self.data_files();
         let manifest =
             serde_json::to_vec_pretty(&self.manifest_of(&files)).expect("the manifest serializes");
-        let values = serde_yaml::to_string(&self.helm_values()).expect("values serialize");
+        // JSON is YAML too, and keeps every 0x-hex string quoted for YAML 1.1 readers.
+        let values = format!(
+            "# Public identities of this network for the ethnet chart: helm install -f {VALUES_FILE}\n{}\n",
+            serde_json::to_string_pretty(&self.helm_values()).expect("values serialize")
+        );
         files.push(ArtifactFile {
             path: MANIFEST_FILE.into(),
             contents: Zeroizing::new(manifest),

@@ -1,0 +1,265 @@
+//! ConfigMaps and Secrets from an artifacts directory, as docs/artifacts.md lays them out:
+//! one object per set, named `<release>-<set>`, labelled as ethnet's and kept by helm.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::{
+    api::core::v1::{ConfigMap, Secret},
+    apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    ByteString,
+};
+
+use crate::core::artifacts::{Manifest, ObjectKind, SECRETS_DIR};
+
+/// Field manager and `app.kubernetes.io/managed-by` value of every object ethnet writes.
+pub const MANAGER: &str = "ethnet";
+/// Label naming the artifact set an object holds.
+pub const SET_LABEL: &str = "ethnet.io/set";
+
+/// One artifact object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArtifactObject {
+    /// Public files.
+    ConfigMap(ConfigMap),
+    /// Keys and passwords.
+    Secret(Secret),
+}
+
+/// Name of the object holding `set` for `release`.
+pub fn object_name(release: &str, set: &str) -> String {
+    format!("{release}-{set}")
+}
+
+/// Labels of every artifact object of `release`.
+pub fn labels(release: &str, set: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/managed-by".into(), MANAGER.into()),
+        ("app.kubernetes.io/instance".into(), release.into()),
+        ("app.kubernetes.io/part-of".into(), "ethnet".into()),
+        (SET_LABEL.into(), set.into()),
+    ])
+}
+
+fn metadata(release: &str, namespace: Option<&str>, set: &str) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(object_name(release, set)),
+        namespace: namespace.map(String::from),
+        labels: Some(labels(release, set)),
+        // Keys and genesis outlive `helm uninstall`: losing them would lose the chain.
+        annotations: Some(BTreeMap::from([(
+            "helm.sh/resource-policy".into(),
+            "keep".into(),
+        )])),
+        ..Default::default()
+    }
+}
+
+/// Builds every object the manifest lists, reading each key's file with `read(path)`, where
+/// `path` is relative to the artifacts directory. Text goes to `data`, other bytes (the gzipped
+/// genesis state) to a ConfigMap's `binaryData`.
+pub fn objects(
+    manifest: &Manifest,
+    release: &str,
+    namespace: Option<&str>,
+    mut read: impl FnMut(&str) -> std::io::Result<Vec<u8>>,
+) -> std::io::Result<Vec<ArtifactObject>> {
+    let mut objects = Vec::new();
+    for object in &manifest.objects {
+        let meta = metadata(release, namespace, &object.set);
+        let mut files = BTreeMap::new();
+        for key in &object.keys {
+            let path = match object.kind {
+                ObjectKind::ConfigMap => format!("{}/{key}", object.set),
+                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
+            };
+            files.insert(key.clone(), read(&path)?);
+        }
+        objects.push(match object.kind {
+            ObjectKind::ConfigMap => {
+                let (mut data, mut binary_data) = (BTreeMap::new(), BTreeMap::new());
+                for (key, bytes) in files {
+                    match String::from_utf8(bytes) {
+                        Ok(text) => {
+                            data.insert(key, text);
+                        }
+                        Err(bytes) => {
+                            binary_data.insert(key, ByteString(bytes.into_bytes()));
+                        }
+                    }
+                }
+                ArtifactObject::ConfigMap(ConfigMap {
+                    metadata: meta,
+                    data: Some(data),
+                    binary_data: (!binary_data.is_empty()).then_some(binary_data),
+                    ..Default::default()
+                })
+            }
+            ObjectKind::Secret => ArtifactObject::Secret(Secret {
+                metadata: meta,
+                type_: Some("Opaque".into()),
+                data: Some(files.into_iter().map(|(k, v)| (k, ByteString(v))).collect()),
+                ..Default::default()
+            }),
+        });
+    }
+    Ok(objects)
+}
+
+/// The objects as one multi-document YAML stream, for `kubectl apply -f -` or a GitOps repo.
+/// Each document is written in JSON form (valid YAML): every string stays quoted, so values
+/// like the genesis hash (`0x…`) are never read back as numbers by YAML 1.1 parsers.
+pub fn to_yaml(objects: &[ArtifactObject]) -> Result<String, serde_json::Error> {
+    let mut out = String::new();
+    for object in objects {
+        out.push_str("---\n");
+        out.push_str(&match object {
+            ArtifactObject::ConfigMap(o) => serde_json::to_string_pretty(o)?,
+            ArtifactObject::Secret(o) => serde_json::to_string_pretty(o)?,
+        });
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::core::{
+        generate,
+        spec::{tests_support::spec_with, AccountKdf, ValidatorKdf},
+        GenerateOptions,
+    };
+
+    fn seeded_objects() -> (Vec<ArtifactObject>, crate::core::Artifacts) {
+        let spec = spec_with(|s| {
+            s.accounts.keystore_kdf = AccountKdf::Light;
+            s.accounts.count = 2;
+            s.validators.keystore_kdf = ValidatorKdf::Fast;
+        });
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+        let options = GenerateOptions {
+            genesis_time: 1_800_000_000,
+            mnemonic: None,
+        };
+        let artifacts = generate(&spec, options, &mut rng, &|| {}).unwrap();
+        let files: HashMap<String, Vec<u8>> = artifacts
+            .files()
+            .into_iter()
+            .map(|f| (f.path, f.contents.to_vec()))
+            .collect();
+        let read = |path: &str| {
+            files
+                .get(path)
+                .cloned()
+                .ok_or_else(|| std::io::ErrorKind::NotFound.into())
+        };
+        (
+            objects(&artifacts.manifest(), "devnet", Some("chain"), read).unwrap(),
+            artifacts,
+        )
+    }
+
+    #[test]
+    fn one_object_per_set_named_labelled_and_kept() {
+        let (objects, _) = seeded_objects();
+        let metas: Vec<&ObjectMeta> = objects
+            .iter()
+            .map(|o| match o {
+                ArtifactObject::ConfigMap(c) => &c.metadata,
+                ArtifactObject::Secret(s) => &s.metadata,
+            })
+            .collect();
+        let names: Vec<&str> = metas.iter().map(|m| m.name.as_deref().unwrap()).collect();
+        assert!(names.contains(&"devnet-genesis") && names.contains(&"devnet-jwt"));
+        assert!(names.contains(&"devnet-node-validator-1") && names.contains(&"devnet-accounts"));
+        for meta in metas {
+            let labels = meta.labels.as_ref().unwrap();
+            assert_eq!(labels["app.kubernetes.io/managed-by"], "ethnet");
+            assert_eq!(labels["app.kubernetes.io/instance"], "devnet");
+            assert_eq!(
+                meta.annotations.as_ref().unwrap()["helm.sh/resource-policy"],
+                "keep"
+            );
+            assert_eq!(meta.namespace.as_deref(), Some("chain"));
+        }
+    }
+
+    #[test]
+    fn genesis_is_public_and_binary_state_goes_to_binary_data() {
+        let (objects, artifacts) = seeded_objects();
+        let ArtifactObject::ConfigMap(genesis) = &objects[0] else {
+            panic!("genesis first")
+        };
+        let data = genesis.data.as_ref().unwrap();
+        assert!(data["config.yaml"].contains("PRESET_BASE"));
+        assert_eq!(data["genesis-hash"], artifacts.genesis_hash.to_string());
+        assert_eq!(
+            genesis.binary_data.as_ref().unwrap()["genesis.ssz.gz"].0,
+            artifacts.cl_genesis_gz
+        );
+        assert!(
+            objects
+                .iter()
+                .filter(|o| matches!(o, ArtifactObject::ConfigMap(_)))
+                .count()
+                == 1
+        );
+    }
+
+    #[test]
+    fn each_validator_secret_holds_only_its_own_keys() {
+        let (objects, artifacts) = seeded_objects();
+        for node in artifacts.nodes.iter().filter(|n| n.validators.len() > 0) {
+            let name = object_name("devnet", &format!("node-{}", node.name));
+            let secret = objects
+                .iter()
+                .find_map(|o| match o {
+                    ArtifactObject::Secret(s) if s.metadata.name.as_deref() == Some(&name) => {
+                        Some(s)
+                    }
+                    _ => None,
+                })
+                .unwrap();
+            let keys: Vec<&String> = secret
+                .data
+                .as_ref()
+                .unwrap()
+                .keys()
+                .filter(|k| k.ends_with(".json"))
+                .collect();
+            let own: Vec<String> = artifacts.validators
+                [node.validators.start as usize..node.validators.end as usize]
+                .iter()
+                .map(|v| format!("0x{}.json", hex::encode(v.key.pubkey)))
+                .collect();
+            assert_eq!(
+                keys.len() - 1,
+                own.len(),
+                "its keystores plus cl-peer-id.json"
+            );
+            assert!(own.iter().all(|k| keys.contains(&k)));
+        }
+    }
+
+    #[test]
+    fn yaml_stream_has_kinds() {
+        let (objects, _) = seeded_objects();
+        let yaml = to_yaml(&objects).unwrap();
+        let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&yaml)
+            .map(|d| serde::Deserialize::deserialize(d).unwrap())
+            .collect();
+        assert_eq!(docs.len(), objects.len());
+        assert!(docs.iter().all(|d| d["apiVersion"] == "v1"));
+        assert_eq!(docs[0]["kind"], "ConfigMap");
+        assert_eq!(docs[1]["kind"], "Secret");
+        // A 0x-hex string must stay a string through a YAML parser.
+        assert!(docs[0]["data"]["genesis-hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("0x"));
+    }
+}
