@@ -26,6 +26,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Print an artifacts directory as the Secrets and ConfigMaps the chart consumes
     Seed(SeedArgs),
+    /// Health verdict of nodes reached directly (exit 1 when unhealthy)
+    Health(HealthArgs),
     /// Execution genesis tools
     #[command(subcommand)]
     Genesis(GenesisCommand),
@@ -81,6 +83,29 @@ pub struct SeedArgs {
     /// Release name: objects are named <RELEASE>-<set> (the chart's artifactsPrefix)
     #[arg(long, value_name = "RELEASE")]
     pub release: String,
+}
+
+/// `ethnet health`.
+#[derive(Debug, clap::Args)]
+pub struct HealthArgs {
+    /// Artifacts directory of the network (expected chain id, genesis hash and roots)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// A node to check: NODE=EXECUTION_URL,BEACON_URL (repeatable; either URL may be empty)
+    #[arg(long, value_name = "NODE=URLS")]
+    pub endpoint: Vec<String>,
+    /// Fewest peers each client must have
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min_peers: u64,
+    /// Also require a finalized epoch >= 1
+    #[arg(long)]
+    pub wait_finality: bool,
+    /// Retry until healthy for up to this long
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub wait: u64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 /// `ethnet genesis …`.

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod core;
+pub mod health;
 pub mod helm;
 pub mod kube;
 pub mod output;

@@ -129,6 +129,31 @@ fn generate_then_inspect() {
         assert_eq!(address.to_string(), entry["address"].as_str().unwrap());
     }
 
+    // The health verdict names an unreachable node and exits 1.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("validator-0=http://127.0.0.1:{port},http://127.0.0.1:{port}");
+    let health = ethnet(&helm, &["health", out_str, "--endpoint", &endpoint]);
+    assert_eq!(health.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&health.stdout);
+    assert!(
+        report.contains("FAIL  validator-0  el.reachable"),
+        "{report}"
+    );
+    assert!(report.contains("UNHEALTHY: 0 passed, 2 failed"), "{report}");
+    let unknown = ethnet(
+        &helm,
+        &["health", out_str, "--endpoint", "archive-0=http://x"],
+    );
+    assert!(
+        stderr(&unknown).contains("no node of that name"),
+        "{}",
+        stderr(&unknown)
+    );
+
     // A second generate into the same directory is refused and changes nothing.
     let again = ethnet(&helm, &["generate", "--out", out_str]);
     assert_eq!(again.status.code(), Some(1));

@@ -3,6 +3,7 @@
 
 mod generate;
 mod genesis;
+mod health;
 mod inspect;
 mod seed;
 
@@ -16,9 +17,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Seed(args) => seed::run(args),
+        Command::Health(args) => {
+            if health::run(args)? {
+                Ok(())
+            } else {
+                Err(Unhealthy.into())
+            }
+        }
         Command::Genesis(GenesisCommand::Hash { file }) => genesis::hash(&file),
     }
 }
+
+/// The verdict was printed and it is unhealthy: exit 1 without another message.
+#[derive(Debug, thiserror::Error)]
+#[error("the network is not healthy")]
+pub struct Unhealthy;
 
 /// Whether `err` is only a closed stdout (`ethnet inspect d | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -1,0 +1,174 @@
+//! The health verdict: is every node on the chain ethnet generated, connected, and moving?
+//!
+//! Per node, the execution client (JSON-RPC) must answer with the right chain id and block 0
+//! hash, have peers and an advancing head; the beacon node (Beacon API) must be healthy, report
+//! the genesis validators root ethnet computed, have peers and an advancing head slot, and, when
+//! asked, a finalized epoch. Every check of every node runs concurrently, each request bounded
+//! by a timeout; a failure names the node, the check, what was expected and what was seen.
+//! `helm ethnet status` reaches nodes through the API server; the real-client test points the
+//! same code at 127.0.0.1.
+
+mod beacon;
+mod rpc;
+
+use std::time::Duration;
+
+use alloy_primitives::B256;
+use serde::Serialize;
+
+pub use beacon::BeaconClient;
+pub use rpc::RpcClient;
+
+/// Where to reach one node.
+#[derive(Debug, Clone)]
+pub struct NodeEndpoints {
+    /// Node name (`validator-0`).
+    pub name: String,
+    /// Execution JSON-RPC URL.
+    pub execution: Option<String>,
+    /// Beacon API URL.
+    pub beacon: Option<String>,
+}
+
+/// What a healthy network looks like.
+#[derive(Debug, Clone)]
+pub struct Expectations {
+    /// EIP-155 chain id.
+    pub chain_id: u64,
+    /// Block 0 hash.
+    pub genesis_hash: B256,
+    /// `genesis_validators_root`.
+    pub genesis_validators_root: B256,
+    /// Fewest peers a node may have.
+    pub min_peers: u64,
+    /// How long to watch heads for progress (a few slots).
+    pub head_window: Duration,
+    /// Require a finalized epoch >= 1.
+    pub finality: bool,
+    /// Limit of each request.
+    pub request_timeout: Duration,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Node name.
+    pub node: String,
+    /// What was checked (`el.genesisHash`).
+    pub check: &'static str,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What a healthy node reports.
+    pub expected: String,
+    /// What this node reported (or the error reaching it).
+    pub seen: String,
+}
+
+impl Check {
+    fn compare(
+        node: &str,
+        check: &'static str,
+        expected: impl ToString,
+        seen: impl ToString,
+    ) -> Self {
+        let (expected, seen) = (expected.to_string(), seen.to_string());
+        Self {
+            node: node.into(),
+            check,
+            ok: expected == seen,
+            expected,
+            seen,
+        }
+    }
+
+    fn at_least(node: &str, check: &'static str, min: u64, seen: u64) -> Self {
+        Self {
+            node: node.into(),
+            check,
+            ok: seen >= min,
+            expected: format!(">= {min}"),
+            seen: seen.to_string(),
+        }
+    }
+
+    fn failed(
+        node: &str,
+        check: &'static str,
+        expected: impl ToString,
+        error: impl ToString,
+    ) -> Self {
+        Self {
+            node: node.into(),
+            check,
+            ok: false,
+            expected: expected.to_string(),
+            seen: error.to_string(),
+        }
+    }
+}
+
+/// Every check of every node.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// Whether every check passed.
+    pub healthy: bool,
+    /// The checks, node by node.
+    pub checks: Vec<Check>,
+}
+
+impl Verdict {
+    /// The failed checks.
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| !c.ok)
+    }
+}
+
+/// Checks every node concurrently; checks come back in node order.
+pub async fn check_network(nodes: &[NodeEndpoints], expect: &Expectations) -> Verdict {
+    let http = reqwest::Client::builder()
+        .timeout(expect.request_timeout)
+        .build()
+        .expect("a plain HTTP client builds");
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, node) in nodes.iter().cloned().enumerate() {
+        let (http, expect) = (http.clone(), expect.clone());
+        tasks.spawn(async move { (index, check_node(&http, &node, &expect).await) });
+    }
+    let mut per_node = tasks.join_all().await;
+    per_node.sort_by_key(|(index, _)| *index);
+    let checks: Vec<Check> = per_node
+        .into_iter()
+        .flat_map(|(_, checks)| checks)
+        .collect();
+    Verdict {
+        healthy: checks.iter().all(|c| c.ok),
+        checks,
+    }
+}
+
+async fn check_node(
+    http: &reqwest::Client,
+    node: &NodeEndpoints,
+    expect: &Expectations,
+) -> Vec<Check> {
+    let execution = async {
+        match &node.execution {
+            Some(url) => rpc::check(&RpcClient::new(http.clone(), url), &node.name, expect).await,
+            None => Vec::new(),
+        }
+    };
+    let beacon = async {
+        match &node.beacon {
+            Some(url) => {
+                beacon::check(&BeaconClient::new(http.clone(), url), &node.name, expect).await
+            }
+            None => Vec::new(),
+        }
+    };
+    let (mut checks, beacon_checks) = tokio::join!(execution, beacon);
+    checks.extend(beacon_checks);
+    checks
+}
+
+#[cfg(test)]
+mod tests;
