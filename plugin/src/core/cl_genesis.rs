@@ -165,7 +165,7 @@ struct SyncCommittee<P: PresetTypes> {
 }
 
 /// `ExecutionPayloadHeader` (Deneb layout, unchanged through Fulu).
-#[derive(Debug, Clone, PartialEq, Encode, Decode, TreeHash)]
+#[derive(Debug, Clone, PartialEq, Default, Encode, Decode, TreeHash)]
 struct ExecutionPayloadHeader {
     parent_hash: B256,
     fee_recipient: Address,
@@ -275,30 +275,6 @@ fn empty_composite_list_root<Limit: Unsigned>() -> B256 {
     VariableList::<B256, Limit>::empty().tree_hash_root()
 }
 
-/// `ExecutionPayload` with every field at its default, as in an empty `BeaconBlockBody`.
-#[derive(TreeHash)]
-struct EmptyExecutionPayload {
-    parent_hash: B256,
-    fee_recipient: Address,
-    state_root: B256,
-    receipts_root: B256,
-    logs_bloom: FixedBytes<256>,
-    prev_randao: B256,
-    block_number: u64,
-    gas_limit: u64,
-    gas_used: u64,
-    timestamp: u64,
-    extra_data: VariableList<u8, U32>,
-    base_fee_per_gas: U256,
-    block_hash: B256,
-    /// `List[Transaction, MAX_TRANSACTIONS_PER_PAYLOAD]`, as its root.
-    transactions: B256,
-    /// `List[Withdrawal, MAX_WITHDRAWALS_PER_PAYLOAD]`, as its root.
-    withdrawals: B256,
-    blob_gas_used: u64,
-    excess_blob_gas: u64,
-}
-
 /// `SyncAggregate`.
 #[derive(TreeHash)]
 struct SyncAggregate<P: PresetTypes> {
@@ -326,7 +302,8 @@ struct EmptyBeaconBlockBody<P: PresetTypes> {
     deposits: B256,
     voluntary_exits: B256,
     sync_aggregate: SyncAggregate<P>,
-    execution_payload: EmptyExecutionPayload,
+    /// An `ExecutionPayload` hashes like its header, whose list fields hold the lists' roots.
+    execution_payload: ExecutionPayloadHeader,
     bls_to_execution_changes: B256,
     blob_kzg_commitments: B256,
     execution_requests: EmptyExecutionRequests,
@@ -355,24 +332,10 @@ fn empty_body_root<P: PresetTypes>() -> B256 {
             sync_committee_bits: BitVector::new(),
             sync_committee_signature: BlsSignature::ZERO,
         },
-        execution_payload: EmptyExecutionPayload {
-            parent_hash: B256::ZERO,
-            fee_recipient: Address::ZERO,
-            state_root: B256::ZERO,
-            receipts_root: B256::ZERO,
-            logs_bloom: FixedBytes::ZERO,
-            prev_randao: B256::ZERO,
-            block_number: 0,
-            gas_limit: 0,
-            gas_used: 0,
-            timestamp: 0,
-            extra_data: VariableList::empty(),
-            base_fee_per_gas: U256::ZERO,
-            block_hash: B256::ZERO,
-            transactions: transactions_root(),
-            withdrawals: withdrawals_root::<P>(),
-            blob_gas_used: 0,
-            excess_blob_gas: 0,
+        execution_payload: ExecutionPayloadHeader {
+            transactions_root: transactions_root(),
+            withdrawals_root: withdrawals_root::<P>(),
+            ..Default::default()
         },
         bls_to_execution_changes: empty_composite_list_root::<U16>(), // MAX_BLS_TO_EXECUTION_CHANGES
         blob_kzg_commitments: empty_composite_list_root::<U4096>(), // MAX_BLOB_COMMITMENTS_PER_BLOCK

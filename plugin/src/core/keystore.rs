@@ -40,25 +40,28 @@ impl ScryptParams {
     };
 }
 
-/// The random inputs of one encryption.
-#[derive(Debug, Clone)]
+/// The random inputs of one keystore encryption, account (v3) or validator (EIP-2335).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeystoreNonces {
-    salt: [u8; 32],
-    iv: [u8; 16],
-    id: [u8; 16],
+    /// KDF salt.
+    pub salt: [u8; 32],
+    /// AES-128-CTR initial counter.
+    pub iv: [u8; 16],
+    /// Random bytes of the keystore's version-4 UUID.
+    pub uuid: [u8; 16],
 }
 
 impl KeystoreNonces {
-    /// Fresh salt, IV and id.
+    /// Fresh salt, IV and UUID.
     pub fn generate(rng: &mut (impl RngCore + CryptoRng)) -> Self {
         let mut nonces = Self {
             salt: [0; 32],
             iv: [0; 16],
-            id: [0; 16],
+            uuid: [0; 16],
         };
         rng.fill_bytes(&mut nonces.salt);
         rng.fill_bytes(&mut nonces.iv);
-        rng.fill_bytes(&mut nonces.id);
+        rng.fill_bytes(&mut nonces.uuid);
         nonces
     }
 }
@@ -181,7 +184,7 @@ pub fn encrypt(
             },
             mac: hex::encode(mac),
         },
-        id: uuid::Builder::from_random_bytes(nonces.id)
+        id: uuid::Builder::from_random_bytes(nonces.uuid)
             .into_uuid()
             .to_string(),
         version: 3,

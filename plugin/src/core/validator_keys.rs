@@ -33,7 +33,7 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::spec::ValidatorKdf;
+use super::{keystore::KeystoreNonces, spec::ValidatorKdf};
 
 type Aes128Ctr = ctr::Ctr128BE<Aes128>;
 
@@ -115,32 +115,6 @@ pub fn derive_validator_keys(mnemonic: &Mnemonic, indices: Range<u32>) -> Vec<Va
         .collect()
 }
 
-/// The random inputs of one keystore encryption.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Eip2335Nonces {
-    /// PBKDF2 salt.
-    pub salt: [u8; 32],
-    /// AES-128-CTR initial counter.
-    pub iv: [u8; 16],
-    /// Random bytes of the keystore's version-4 UUID.
-    pub uuid: [u8; 16],
-}
-
-impl Eip2335Nonces {
-    /// Fresh salt, IV and UUID.
-    pub fn generate(rng: &mut (impl RngCore + CryptoRng)) -> Self {
-        let mut nonces = Self {
-            salt: [0; 32],
-            iv: [0; 16],
-            uuid: [0; 16],
-        };
-        rng.fill_bytes(&mut nonces.salt);
-        rng.fill_bytes(&mut nonces.iv);
-        rng.fill_bytes(&mut nonces.uuid);
-        nonces
-    }
-}
-
 /// A random keystore password: 32 lower-case hex digits (128 bits), free of anything EIP-2335
 /// normalisation, a password file or a shell could alter.
 pub fn generate_password(rng: &mut (impl RngCore + CryptoRng)) -> Zeroizing<String> {
@@ -155,14 +129,14 @@ pub struct KeystoreInputs {
     /// The keystore password, also written to the key's password file.
     pub password: Zeroizing<String>,
     /// Salt, IV and UUID.
-    pub nonces: Eip2335Nonces,
+    pub nonces: KeystoreNonces,
 }
 
 impl KeystoreInputs {
     /// A fresh random password ([`generate_password`]) and fresh nonces.
     pub fn generate(rng: &mut (impl RngCore + CryptoRng)) -> Self {
         let password = generate_password(rng);
-        let nonces = Eip2335Nonces::generate(rng);
+        let nonces = KeystoreNonces::generate(rng);
         Self { password, nonces }
     }
 }
@@ -317,7 +291,7 @@ pub fn encrypt(
     path: &str,
     password: &str,
     kdf: ValidatorKdf,
-    nonces: &Eip2335Nonces,
+    nonces: &KeystoreNonces,
 ) -> Eip2335Keystore {
     let rounds = pbkdf2_rounds(kdf);
     let mut derived = Zeroizing::new([0u8; 32]);

@@ -258,7 +258,7 @@ fn control_codes_are_stripped_after_nfkd() {
     assert_eq!(process_password("\u{FB01}").as_str(), "fi");
     assert_eq!(process_password("\u{E9}").as_str(), "e\u{301}");
     // A keystore encrypted under a password with control codes opens without them.
-    let nonces = Eip2335Nonces::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(2));
+    let nonces = KeystoreNonces::generate(&mut rand_chacha::ChaCha20Rng::seed_from_u64(2));
     let pubkey = hex::decode(EIP2335_PUBKEY).unwrap().try_into().unwrap();
     let keystore = encrypt(
         &vector_secret(),
@@ -309,7 +309,7 @@ fn decrypts_the_eip2335_pbkdf2_vector() {
 #[test]
 fn encrypt_reproduces_the_eip2335_pbkdf2_vector() {
     let mut expected: Eip2335Keystore = serde_json::from_str(EIP2335_PBKDF2).unwrap();
-    let nonces = Eip2335Nonces {
+    let nonces = KeystoreNonces {
         salt: hex::decode("d4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3")
             .unwrap()
             .try_into()
@@ -346,7 +346,7 @@ fn wrong_password_is_a_checksum_mismatch() {
         "",
         "correct horse",
         ValidatorKdf::Fast,
-        &Eip2335Nonces::generate(&mut rng),
+        &KeystoreNonces::generate(&mut rng),
     );
     assert_eq!(
         decrypt(&keystore, "correct horsE"),
