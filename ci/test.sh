@@ -21,6 +21,7 @@ stage() { # <name> <command…>
 source ci/tools.sh
 python3 -m pip install --quiet --disable-pip-version-check \
   kubernetes-validate yamllint yamale eth-keyfile eth-consensus-specs ckzg 2>&1 | grep -v "WARNING: Running pip as" || true
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
 (cd ci/genesis-vectors && go build -o "$ETHNET_CACHE/bin/genesis-vectors" .)
 export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
 # The official consensus configs ship with the eth-consensus-specs package.
@@ -45,6 +46,13 @@ stage "cross-check with independent implementations" \
   bash ci/crosscheck.sh target/debug/ethnet "$ETHNET_CACHE/bin/genesis-vectors"
 if [ -f ci/chart-test.sh ]; then
   stage "chart (lint, template, kubernetes-validate, asserts)" bash ci/chart-test.sh
+fi
+
+# Real clients (geth + prysm, built from the Go module proxy into $ETHNET_CACHE) run a network
+# ethnet generated; two corrupted-artifact runs must fail first. ETHNET_SKIP_DEVNET=1 skips it.
+if [ "${ETHNET_SKIP_DEVNET:-0}" != 1 ]; then
+  stage "real-client devnet (geth + prysm, verdict by ethnet health)" \
+    bash ci/devnet-e2e.sh --with-negative
 fi
 
 echo "ci: $stage_passed passed, $stage_failed failed"
