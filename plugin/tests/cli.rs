@@ -229,3 +229,37 @@ fn missing_chart_is_explained() {
         stderr(&result)
     );
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_failure() {
+    let Some(helm) = helm() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("net");
+    let out_str = out.to_str().unwrap();
+    let generated = ethnet(
+        &helm,
+        &[
+            "generate",
+            "--out",
+            out_str,
+            "--set",
+            "accounts.keystoreKdf=light",
+            "--set",
+            "validators.keystoreKdf=fast",
+        ],
+    );
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    // `ethnet seed … | head -c 1`: the reader goes away after one byte.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ethnet"))
+        .args(["seed", out_str, "--release", "devnet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit {status:?}");
+}
