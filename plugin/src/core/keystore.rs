@@ -104,7 +104,8 @@ pub struct CipherParams {
     pub iv: String,
 }
 
-/// KDF parameters; which fields are present depends on the KDF.
+/// KDF parameters, shared by v3 and EIP-2335 keystores; which fields are present depends on
+/// the KDF.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum KdfParams {
@@ -112,7 +113,7 @@ pub enum KdfParams {
     Scrypt {
         /// Derived key length, 32.
         dklen: usize,
-        /// Cost.
+        /// Cost, a power of two.
         n: u64,
         /// Parallelism.
         p: u32,
@@ -121,17 +122,71 @@ pub enum KdfParams {
         /// Salt, hex.
         salt: String,
     },
-    /// PBKDF2-HMAC-SHA256 (read only: ethnet writes scrypt).
+    /// PBKDF2-HMAC-SHA256.
     Pbkdf2 {
-        /// Iterations.
-        c: u32,
         /// Derived key length, 32.
         dklen: usize,
+        /// Iterations.
+        c: u32,
         /// Must be `hmac-sha256`.
         prf: String,
         /// Salt, hex.
         salt: String,
     },
+}
+
+/// Runs the KDF `function` with `params` over `password`, giving the 32-byte derived key both
+/// keystore formats use (cipher key in the first half, checksum/MAC key in the second).
+pub(crate) fn derive_key(
+    function: &str,
+    params: &KdfParams,
+    password: &[u8],
+) -> Result<Zeroizing<[u8; 32]>, String> {
+    let mut derived = Zeroizing::new([0u8; 32]);
+    let salt = |salt: &str| hex::decode(salt).map_err(|_| format!("salt {salt:?} is not hex"));
+    match (function, params) {
+        (
+            "scrypt",
+            KdfParams::Scrypt {
+                dklen: 32,
+                n,
+                p,
+                r,
+                salt: s,
+            },
+        ) if n.is_power_of_two() && *n > 1 => {
+            let params = scrypt::Params::new(n.trailing_zeros() as u8, *r, *p)
+                .map_err(|e| format!("scrypt parameters: {e}"))?;
+            scrypt::scrypt(password, &salt(s)?, &params, derived.as_mut())
+                .expect("32 bytes is a valid scrypt output length");
+        }
+        (
+            "pbkdf2",
+            KdfParams::Pbkdf2 {
+                dklen: 32,
+                c,
+                prf,
+                salt: s,
+            },
+        ) if prf == "hmac-sha256" => {
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, &salt(s)?, *c, derived.as_mut());
+        }
+        (function, params) => {
+            return Err(format!(
+                "kdf {function} {params:?}; expected pbkdf2 (hmac-sha256) or scrypt (n a power of \
+                 two) with dklen 32"
+            ))
+        }
+    }
+    Ok(derived)
+}
+
+/// Applies AES-128-CTR with `key` (16 bytes) and `iv` to `data`, in place; encryption and
+/// decryption are the same operation.
+pub(crate) fn aes_128_ctr(key: &[u8], iv: &[u8; 16], data: &mut [u8]) {
+    Aes128Ctr::new_from_slices(key, iv)
+        .expect("a 16-byte key and IV fit AES-128-CTR")
+        .apply_keystream(data);
 }
 
 /// Why a keystore could not be opened.
@@ -163,7 +218,7 @@ pub fn encrypt(
     )
     .expect("32 bytes is a valid scrypt output length");
     let mut ciphertext = *secret;
-    aes_ctr(&derived[..16], &nonces.iv).apply_keystream(&mut ciphertext);
+    aes_128_ctr(&derived[..16], &nonces.iv, &mut ciphertext);
     let mac = mac(&derived[..], &ciphertext);
     let address = secret_to_address(secret).map(|a| hex::encode(a.as_slice()));
     Keystore {
@@ -203,64 +258,18 @@ pub fn decrypt(keystore: &Keystore, password: &str) -> Result<Zeroizing<Vec<u8>>
     let hex_field = |name: &str, value: &str| {
         hex::decode(value).map_err(|_| KeystoreError::Unsupported(format!("{name} is not hex")))
     };
-    let mut derived = Zeroizing::new(vec![0u8; 32]);
-    match (&crypto.kdf[..], &crypto.kdfparams) {
-        (
-            "scrypt",
-            KdfParams::Scrypt {
-                dklen: 32,
-                n,
-                p,
-                r,
-                salt,
-            },
-        ) if n.is_power_of_two() => {
-            let params = scrypt::Params::new(n.trailing_zeros() as u8, *r, *p)
-                .map_err(|e| KeystoreError::Unsupported(format!("scrypt parameters: {e}")))?;
-            scrypt::scrypt(
-                password.as_bytes(),
-                &hex_field("salt", salt)?,
-                &params,
-                &mut derived,
-            )
-            .map_err(|e| KeystoreError::Unsupported(e.to_string()))?;
-        }
-        (
-            "pbkdf2",
-            KdfParams::Pbkdf2 {
-                c,
-                dklen: 32,
-                prf,
-                salt,
-            },
-        ) if prf == "hmac-sha256" => {
-            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
-                password.as_bytes(),
-                &hex_field("salt", salt)?,
-                *c,
-                &mut derived,
-            );
-        }
-        (kdf, _) => {
-            return Err(KeystoreError::Unsupported(format!(
-                "kdf {kdf} or its parameters"
-            )))
-        }
-    }
+    let derived = derive_key(&crypto.kdf, &crypto.kdfparams, password.as_bytes())
+        .map_err(KeystoreError::Unsupported)?;
     let mut plaintext = Zeroizing::new(hex_field("ciphertext", &crypto.ciphertext)?);
-    if hex::encode(mac(&derived, &plaintext)) != crypto.mac.to_lowercase() {
+    if hex::encode(mac(&derived[..], &plaintext)) != crypto.mac.to_lowercase() {
         return Err(KeystoreError::MacMismatch);
     }
     let iv = hex_field("iv", &crypto.cipherparams.iv)?;
     let iv: [u8; 16] = iv
         .try_into()
         .map_err(|_| KeystoreError::Unsupported("iv is not 16 bytes".into()))?;
-    aes_ctr(&derived[..16], &iv).apply_keystream(&mut plaintext);
+    aes_128_ctr(&derived[..16], &iv, &mut plaintext);
     Ok(plaintext)
-}
-
-fn aes_ctr(key: &[u8], iv: &[u8; 16]) -> Aes128Ctr {
-    Aes128Ctr::new_from_slices(key, iv).expect("a 16-byte key and IV fit AES-128-CTR")
 }
 
 fn mac(derived: &[u8], ciphertext: &[u8]) -> [u8; 32] {

@@ -22,10 +22,8 @@
 use std::fmt;
 use std::ops::Range;
 
-use aes::Aes128;
 use bip39::Mnemonic;
 use blst::min_pk::SecretKey;
-use ctr::cipher::{KeyIvInit, StreamCipher};
 use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,9 +31,11 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::{keystore::KeystoreNonces, spec::ValidatorKdf};
-
-type Aes128Ctr = ctr::Ctr128BE<Aes128>;
+pub use super::keystore::KdfParams;
+use super::{
+    keystore::{aes_128_ctr, derive_key, KeystoreNonces},
+    spec::ValidatorKdf,
+};
 
 /// The [EIP-2334](https://eips.ethereum.org/EIPS/eip-2334) `purpose` level: 12381, after the
 /// BLS12-381 curve.
@@ -190,36 +190,6 @@ pub struct KdfModule {
     pub message: String,
 }
 
-/// KDF parameters; which fields are present depends on the KDF.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum KdfParams {
-    /// PBKDF2 (what ethnet writes).
-    Pbkdf2 {
-        /// Derived key length, 32.
-        dklen: usize,
-        /// Iterations.
-        c: u32,
-        /// Must be `hmac-sha256`.
-        prf: String,
-        /// Salt, hex.
-        salt: String,
-    },
-    /// scrypt (read only).
-    Scrypt {
-        /// Derived key length, 32.
-        dklen: usize,
-        /// Cost, a power of two.
-        n: u64,
-        /// Parallelism.
-        p: u32,
-        /// Block size.
-        r: u32,
-        /// Salt, hex.
-        salt: String,
-    },
-}
-
 /// The `checksum` module: SHA-256 of the second half of the derived key and the ciphertext.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecksumModule {
@@ -302,7 +272,7 @@ pub fn encrypt(
         derived.as_mut(),
     );
     let mut ciphertext = *secret;
-    aes_ctr(&derived[..16], &nonces.iv).apply_keystream(&mut ciphertext);
+    aes_128_ctr(&derived[..16], &nonces.iv, &mut ciphertext);
     Eip2335Keystore {
         crypto: Eip2335Crypto {
             kdf: KdfModule {
@@ -390,49 +360,16 @@ pub fn decrypt(
         "sha256",
     )?;
     let password = process_password(password);
-    let mut derived = Zeroizing::new([0u8; 32]);
-    match (crypto.kdf.function.as_str(), &crypto.kdf.params) {
-        (
-            "pbkdf2",
-            KdfParams::Pbkdf2 {
-                dklen: 32,
-                c,
-                prf,
-                salt,
-            },
-        ) if prf == "hmac-sha256" => {
-            let salt = hex_field("crypto.kdf.params.salt", salt)?;
-            pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, *c, derived.as_mut());
-        }
-        (
-            "scrypt",
-            KdfParams::Scrypt {
-                dklen: 32,
-                n,
-                p,
-                r,
-                salt,
-            },
-        ) if n.is_power_of_two() && *n > 1 => {
-            let params = scrypt::Params::new(n.trailing_zeros() as u8, *r, *p).map_err(|e| {
-                Eip2335Error::Unsupported {
-                    field: "crypto.kdf.params",
-                    found: e.to_string(),
-                    expected: "valid scrypt parameters",
-                }
-            })?;
-            let salt = hex_field("crypto.kdf.params.salt", salt)?;
-            scrypt::scrypt(password.as_bytes(), &salt, &params, derived.as_mut())
-                .expect("32 bytes is a valid scrypt output length");
-        }
-        (function, params) => {
-            return Err(Eip2335Error::Unsupported {
-                field: "crypto.kdf",
-                found: format!("{function} {params:?}"),
-                expected: "pbkdf2 (hmac-sha256) or scrypt (n a power of two), dklen 32",
-            })
-        }
-    }
+    let derived = derive_key(
+        &crypto.kdf.function,
+        &crypto.kdf.params,
+        password.as_bytes(),
+    )
+    .map_err(|found| Eip2335Error::Unsupported {
+        field: "crypto.kdf",
+        found,
+        expected: "pbkdf2 (hmac-sha256) or scrypt (n a power of two), dklen 32",
+    })?;
     let ciphertext: [u8; 32] = hex_field("crypto.cipher.message", &crypto.cipher.message)?
         .try_into()
         .map_err(|_| Eip2335Error::Unsupported {
@@ -452,7 +389,7 @@ pub fn decrypt(
             expected: "16 bytes, hex",
         })?;
     let mut secret = Zeroizing::new(ciphertext);
-    aes_ctr(&derived[..16], &iv).apply_keystream(secret.as_mut());
+    aes_128_ctr(&derived[..16], &iv, secret.as_mut());
     Ok(secret)
 }
 
@@ -479,10 +416,6 @@ fn hex_field(field: &'static str, value: &str) -> Result<Vec<u8>, Eip2335Error> 
         found: value.into(),
         expected: "hex without 0x",
     })
-}
-
-fn aes_ctr(key: &[u8], iv: &[u8; 16]) -> Aes128Ctr {
-    Aes128Ctr::new_from_slices(key, iv).expect("a 16-byte key and IV fit AES-128-CTR")
 }
 
 /// sha256(derived key[16..32] ++ ciphertext).
