@@ -670,22 +670,19 @@ impl Artifacts {
         let budget = OBJECT_SIZE_LIMIT - OBJECT_METADATA_ALLOWANCE;
         let files = self.data_files();
         let validators = self.spec.validators.count as usize;
+        // One pass: bytes per object, keyed like objects_of groups files.
+        let mut sizes: std::collections::HashMap<(&str, bool), usize> = Default::default();
+        for file in &files {
+            let path = file
+                .path
+                .strip_prefix(&format!("{SECRETS_DIR}/"))
+                .unwrap_or(&file.path);
+            if let Some((set, _)) = path.split_once('/') {
+                *sizes.entry((set, file.secret)).or_default() += file.contents.len();
+            }
+        }
         for object in objects_of(&files) {
-            let path_of = |key: &String| match object.kind {
-                ObjectKind::ConfigMap => format!("{}/{key}", object.set),
-                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
-            };
-            let size: usize = object
-                .keys
-                .iter()
-                .map(|key| {
-                    let path = path_of(key);
-                    files
-                        .iter()
-                        .find(|f| f.path == path)
-                        .map_or(0, |f| f.contents.len())
-                })
-                .sum();
+            let size = sizes[&(object.set.as_str(), object.kind == ObjectKind::Secret)];
             if size <= budget {
                 continue;
             }
