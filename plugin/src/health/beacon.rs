@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{rpc::describe, Check, Expectations};
+use super::{advances, rpc::describe, Check, Expectations};
 
 /// A minimal Beacon API client for the checks.
 #[derive(Debug, Clone)]
@@ -104,7 +104,8 @@ pub(super) async fn check(client: &BeaconClient, node: &str, expect: &Expectatio
             }
         },
     );
-    checks.push(head_advances(client, node, expect).await);
+    let slot = || client.number("/eth/v1/beacon/headers/head", "/header/message/slot");
+    checks.push(advances(node, "cl.headAdvancing", "slot", expect.head_window, slot).await);
     if expect.finality {
         let path = "/eth/v1/beacon/states/head/finality_checkpoints";
         checks.push(match client.number(path, "/finalized/epoch").await {
@@ -113,25 +114,4 @@ pub(super) async fn check(client: &BeaconClient, node: &str, expect: &Expectatio
         });
     }
     checks
-}
-
-async fn head_advances(client: &BeaconClient, node: &str, expect: &Expectations) -> Check {
-    let path = "/eth/v1/beacon/headers/head";
-    let pointer = "/header/message/slot";
-    let expected = format!("head slot advances within {:?}", expect.head_window);
-    let first = match client.number(path, pointer).await {
-        Ok(slot) => slot,
-        Err(error) => return Check::failed(node, "cl.headAdvancing", expected, error),
-    };
-    tokio::time::sleep(expect.head_window).await;
-    match client.number(path, pointer).await {
-        Ok(second) => Check {
-            node: node.into(),
-            check: "cl.headAdvancing",
-            ok: second > first,
-            expected,
-            seen: format!("slot {first} then {second}"),
-        },
-        Err(error) => Check::failed(node, "cl.headAdvancing", expected, error),
-    }
 }

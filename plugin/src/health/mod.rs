@@ -107,6 +107,37 @@ impl Check {
     }
 }
 
+/// Reads a head position twice, `window` apart, and checks it moved forward. Shared by the
+/// execution (block number) and consensus (slot) head checks.
+async fn advances<F, Fut>(
+    node: &str,
+    check: &'static str,
+    what: &str,
+    window: Duration,
+    read: F,
+) -> Check
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<u64, String>>,
+{
+    let expected = format!("head {what} advances within {window:?}");
+    let first = match read().await {
+        Ok(value) => value,
+        Err(error) => return Check::failed(node, check, expected, error),
+    };
+    tokio::time::sleep(window).await;
+    match read().await {
+        Ok(second) => Check {
+            node: node.into(),
+            check,
+            ok: second > first,
+            expected,
+            seen: format!("{what} {first} then {second}"),
+        },
+        Err(error) => Check::failed(node, check, expected, error),
+    }
+}
+
 /// Every check of every node.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{Check, Expectations};
+use super::{advances, Check, Expectations};
 
 /// A minimal JSON-RPC client for the checks.
 #[derive(Debug, Clone)]
@@ -97,25 +97,7 @@ pub(super) async fn check(client: &RpcClient, node: &str, expect: &Expectations)
         Ok(peers) => Check::at_least(node, "el.peers", expect.min_peers, peers),
         Err(error) => Check::failed(node, "el.peers", format!(">= {}", expect.min_peers), error),
     });
-    checks.push(head_advances(client, node, expect).await);
+    let block = || client.quantity("eth_blockNumber");
+    checks.push(advances(node, "el.headAdvancing", "block", expect.head_window, block).await);
     checks
-}
-
-async fn head_advances(client: &RpcClient, node: &str, expect: &Expectations) -> Check {
-    let expected = format!("head advances within {:?}", expect.head_window);
-    let first = match client.quantity("eth_blockNumber").await {
-        Ok(n) => n,
-        Err(error) => return Check::failed(node, "el.headAdvancing", expected, error),
-    };
-    tokio::time::sleep(expect.head_window).await;
-    match client.quantity("eth_blockNumber").await {
-        Ok(second) => Check {
-            node: node.into(),
-            check: "el.headAdvancing",
-            ok: second > first,
-            expected,
-            seen: format!("block {first} then {second}"),
-        },
-        Err(error) => Check::failed(node, "el.headAdvancing", expected, error),
-    }
 }
