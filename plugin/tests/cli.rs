@@ -39,6 +39,23 @@ fn ethnet(helm: &PathBuf, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Generates a network with fast keystores into `out`, plus `extra` flags; panics on failure.
+fn generate_fast(helm: &PathBuf, out: &std::path::Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--set",
+        "accounts.keystoreKdf=light",
+        "--set",
+        "validators.keystoreKdf=fast",
+    ];
+    args.extend_from_slice(extra);
+    let generated = ethnet(helm, &args);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    generated
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -49,14 +66,10 @@ fn generate_then_inspect() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("net");
     let out_str = out.to_str().unwrap();
-    let generated = ethnet(
+    let generated = generate_fast(
         &helm,
+        &out,
         &[
-            "generate",
-            "--out",
-            out_str,
-            "--set",
-            "accounts.keystoreKdf=light",
             "--set",
             "accounts.count=2",
             "--set",
@@ -67,7 +80,6 @@ fn generate_then_inspect() {
             "json",
         ],
     );
-    assert!(generated.status.success(), "{}", stderr(&generated));
     let summary: serde_json::Value = serde_json::from_slice(&generated.stdout).unwrap();
     assert_eq!(summary["nodes"], 5, "--set reached the spec through helm");
 
@@ -236,19 +248,7 @@ fn a_closed_stdout_is_not_a_failure() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("net");
     let out_str = out.to_str().unwrap();
-    let generated = ethnet(
-        &helm,
-        &[
-            "generate",
-            "--out",
-            out_str,
-            "--set",
-            "accounts.keystoreKdf=light",
-            "--set",
-            "validators.keystoreKdf=fast",
-        ],
-    );
-    assert!(generated.status.success(), "{}", stderr(&generated));
+    generate_fast(&helm, &out, &[]);
     // `ethnet seed … | head -c 1`: the reader goes away after one byte.
     let mut child = Command::new(env!("CARGO_BIN_EXE_ethnet"))
         .args(["seed", out_str, "--release", "devnet"])
