@@ -28,6 +28,18 @@ pub enum Command {
     Seed(SeedArgs),
     /// Health verdict of nodes reached directly (exit 1 when unhealthy)
     Health(HealthArgs),
+    /// Generate the network's keys (or reuse a release's), seed them into the namespace, run
+    /// helm install and give the health verdict
+    Install(ReleaseArgs),
+    /// Apply changes that keep the chain (client versions, RPC replicas, resources, optional
+    /// components) with helm upgrade; refuse changes that would fork it
+    Upgrade(ReleaseArgs),
+    /// Run helm uninstall; keys, genesis and volumes stay unless --purge
+    Uninstall(UninstallArgs),
+    /// Health verdict of an installed network, reached through the API server
+    Status(StatusArgs),
+    /// Funded accounts of an installed network and their balances
+    Accounts(AccountsArgs),
     /// Execution genesis tools
     #[command(subcommand)]
     Genesis(GenesisCommand),
@@ -58,6 +70,100 @@ pub struct GenerateArgs {
     /// Chart and values flags, as for helm install
     #[command(flatten)]
     pub chart: ChartArgs,
+}
+
+/// `helm ethnet install` and `upgrade`. The namespace, kube context and kubeconfig come from
+/// helm's own flags (`-n`, `--kube-context`, `--kubeconfig`), which helm hands over as
+/// environment variables.
+#[derive(Debug, clap::Args)]
+pub struct ReleaseArgs {
+    /// Release name; artifact objects are named <RELEASE>-<set>
+    #[arg(value_name = "RELEASE")]
+    pub release: String,
+    /// Chart and values flags, passed to helm unchanged
+    #[command(flatten)]
+    pub chart: ChartArgs,
+    /// Create the namespace when it does not exist
+    #[arg(long)]
+    pub create_namespace: bool,
+    /// Passed to helm: wait until the release's resources are ready
+    #[arg(long)]
+    pub wait: bool,
+    /// Passed to helm: time to wait for any individual Kubernetes operation (like 5m0s)
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Derive new keys from this seed instead of the OS random source (tests only)
+    #[arg(long, value_name = "TEXT")]
+    pub seed: Option<String>,
+    /// Use the BIP-39 mnemonic in FILE for a new network
+    #[arg(long, value_name = "FILE")]
+    pub mnemonic_file: Option<PathBuf>,
+    /// Genesis time of a new network in unix seconds [default: now + network.genesisDelay]
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub genesis_time: Option<u64>,
+    /// How long to wait for a healthy verdict after helm; 0 checks once
+    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    pub health_timeout: u64,
+    /// Do not check health after helm
+    #[arg(long)]
+    pub no_health: bool,
+    /// Output format of the verdict
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Further helm flags, after `--`, passed through verbatim
+    #[arg(last = true, value_name = "HELM_FLAGS")]
+    pub helm_flags: Vec<String>,
+}
+
+/// `helm ethnet uninstall`.
+#[derive(Debug, clap::Args)]
+pub struct UninstallArgs {
+    /// Release name
+    #[arg(value_name = "RELEASE")]
+    pub release: String,
+    /// Also delete the network's keys, genesis and volumes: the chain is gone for good
+    #[arg(long)]
+    pub purge: bool,
+    /// Do not ask before purging
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Further helm uninstall flags, after `--`, passed through verbatim
+    #[arg(last = true, value_name = "HELM_FLAGS")]
+    pub helm_flags: Vec<String>,
+}
+
+/// `helm ethnet status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Release name
+    #[arg(value_name = "RELEASE")]
+    pub release: String,
+    /// Fewest peers each client must have
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min_peers: u64,
+    /// Also require a finalized epoch >= 1
+    #[arg(long)]
+    pub wait_finality: bool,
+    /// Retry until healthy for up to this long
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub wait: u64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// `helm ethnet accounts`.
+#[derive(Debug, clap::Args)]
+pub struct AccountsArgs {
+    /// Release name
+    #[arg(value_name = "RELEASE")]
+    pub release: String,
+    /// Also print the private keys (decrypted from the keystores in the release's Secret)
+    #[arg(long)]
+    pub show_private_keys: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 /// `ethnet inspect`.

@@ -158,6 +158,58 @@ impl Helm {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
+    /// Runs helm with `args`, its output shown on stderr (stdout stays for ethnet's own
+    /// output, which may be JSON).
+    pub fn run_shown(&self, args: &[OsString]) -> Result<(), HelmError> {
+        let status = Command::new(&self.bin)
+            .args(args)
+            .stdout(std::io::stderr())
+            .status()
+            .map_err(|source| HelmError::Spawn {
+                bin: self.bin.display().to_string(),
+                source,
+            })?;
+        if status.success() {
+            return Ok(());
+        }
+        let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
+        Err(HelmError::Failed {
+            command: shown.join(" "),
+            stderr: format!("(its output is above; {status})"),
+        })
+    }
+
+    /// Whether a release of this name exists in the namespace helm targets.
+    pub fn release_exists(&self, release: &str) -> Result<bool, HelmError> {
+        match self.run(&["status".into(), release.into()]) {
+            Ok(_) => Ok(true),
+            Err(HelmError::Failed { stderr, .. }) if stderr.contains("not found") => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// `helm install|upgrade RELEASE CHART` with the user's chart flags, then the public
+    /// identities as `--set-json ethnet=…` so they win over any values file, then `extra`.
+    pub fn install_or_upgrade(
+        &self,
+        command: &str,
+        release: &str,
+        chart_args: &ChartArgs,
+        identities: &serde_json::Value,
+        extra: &[OsString],
+    ) -> Result<(), HelmError> {
+        let mut args: Vec<OsString> = vec![
+            command.into(),
+            release.into(),
+            chart_args.resolve_chart()?.into(),
+        ];
+        args.extend(chart_args.value_args());
+        args.push("--set-json".into());
+        args.push(format!("ethnet={identities}").into());
+        args.extend(extra.iter().cloned());
+        self.run_shown(&args)
+    }
+
     /// The merged values that matter to ethnet, as the spec JSON the chart renders.
     pub fn render_spec(&self, chart_args: &ChartArgs) -> Result<String, HelmError> {
         let chart = chart_args.resolve_chart()?;

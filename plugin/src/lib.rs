@@ -11,4 +11,5 @@ pub mod core;
 pub mod health;
 pub mod helm;
 pub mod kube;
+pub mod lifecycle;
 pub mod output;

@@ -1,6 +1,9 @@
 //! `ethnet generate`: values from helm → validated spec → artifacts directory.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::{
+    path::Path,
+    time::{SystemTime, UNIX_EPOCH},
+};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -9,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     cli::{GenerateArgs, OutputFormat},
-    core::{accounts::parse_mnemonic, generate, GenerateOptions, NetworkSpec, SpecFile},
+    core::{accounts::parse_mnemonic, generate, Artifacts, GenerateOptions, NetworkSpec, SpecFile},
     helm::{ChartArgs, Helm},
     output,
 };
@@ -18,39 +21,12 @@ pub(super) fn run(args: GenerateArgs) -> anyhow::Result<()> {
     // Refuse an occupied target before any slow work.
     output::check_target(&args.out, args.force)?;
     let spec = load_spec(&args.chart)?;
-    let mnemonic = match &args.mnemonic_file {
-        Some(path) => {
-            let phrase = std::fs::read_to_string(path)
-                .with_context(|| format!("reading --mnemonic-file {}", path.display()))?;
-            Some(parse_mnemonic(&phrase)?)
-        }
-        None => None,
-    };
-    let genesis_time = match args.genesis_time {
-        Some(t) => t,
-        None => unix_now()? + spec.network.genesis_delay,
-    };
-    let options = GenerateOptions {
-        genesis_time,
-        mnemonic,
-    };
-
-    let progress = keystore_progress(spec.accounts.count + spec.validators.count);
-    let on_keystore = || progress.inc(1);
-    let artifacts = match &args.seed {
-        Some(seed) => {
-            let digest: [u8; 32] = Sha256::digest(format!("ethnet-seed-v1:{seed}")).into();
-            generate(
-                &spec,
-                options,
-                &mut rand_chacha::ChaCha20Rng::from_seed(digest),
-                &on_keystore,
-            )
-        }
-        None => generate(&spec, options, &mut rand::rngs::OsRng, &on_keystore),
-    }?;
-    progress.finish_and_clear();
-
+    let artifacts = build_artifacts(
+        &spec,
+        args.seed.as_deref(),
+        args.mnemonic_file.as_deref(),
+        args.genesis_time,
+    )?;
     output::write_artifacts(&args.out, &artifacts.files(), args.force)?;
     let manifest = artifacts.manifest();
     match args.output {
@@ -71,6 +47,46 @@ pub(super) fn run(args: GenerateArgs) -> anyhow::Result<()> {
             manifest.accounts.len(),
         )),
     }
+}
+
+/// Generates a network's artifacts, with a keystore progress bar. `seed` replaces the OS
+/// random source (tests only); the genesis time defaults to now + network.genesisDelay.
+pub(super) fn build_artifacts(
+    spec: &NetworkSpec,
+    seed: Option<&str>,
+    mnemonic_file: Option<&Path>,
+    genesis_time: Option<u64>,
+) -> anyhow::Result<Artifacts> {
+    let mnemonic = match mnemonic_file {
+        Some(path) => {
+            let phrase = std::fs::read_to_string(path)
+                .with_context(|| format!("reading --mnemonic-file {}", path.display()))?;
+            Some(parse_mnemonic(&phrase)?)
+        }
+        None => None,
+    };
+    let genesis_time = match genesis_time {
+        Some(t) => t,
+        None => unix_now()? + spec.network.genesis_delay,
+    };
+    let options = GenerateOptions {
+        genesis_time,
+        mnemonic,
+    };
+    let progress = keystore_progress(spec.accounts.count + spec.validators.count);
+    let on_keystore = || progress.inc(1);
+    let artifacts = match seed {
+        Some(seed) => generate(spec, options, &mut seeded_rng(seed), &on_keystore),
+        None => generate(spec, options, &mut rand::rngs::OsRng, &on_keystore),
+    }?;
+    progress.finish_and_clear();
+    Ok(artifacts)
+}
+
+/// The random source of `--seed`: anyone who knows the seed knows every key.
+pub(super) fn seeded_rng(seed: &str) -> rand_chacha::ChaCha20Rng {
+    let digest: [u8; 32] = Sha256::digest(format!("ethnet-seed-v1:{seed}")).into();
+    rand_chacha::ChaCha20Rng::from_seed(digest)
 }
 
 /// Asks helm for the merged values and validates them.

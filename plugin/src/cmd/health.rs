@@ -32,19 +32,8 @@ pub(super) fn run(args: HealthArgs) -> anyhow::Result<bool> {
             );
         }
     }
-    let slot_seconds = manifest.spec["network"]["slotSeconds"]
-        .as_u64()
-        .unwrap_or(12);
-    let expect = Expectations {
-        chain_id: manifest.el.chain_id,
-        genesis_hash: manifest.el.genesis_hash,
-        genesis_validators_root: manifest.cl.genesis_validators_root,
-        min_peers: args.min_peers,
-        // Two slots: long enough for a block on a live chain, short enough to wait for.
-        head_window: Duration::from_secs(2 * slot_seconds),
-        finality: args.wait_finality,
-        request_timeout: Duration::from_secs(5),
-    };
+    let expect = Expectations::for_manifest(&manifest, args.min_peers, args.wait_finality);
+    let slot_seconds = expect.head_window.as_secs() / 2;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let deadline = Instant::now() + Duration::from_secs(args.wait);
     let verdict = loop {
@@ -54,11 +43,16 @@ pub(super) fn run(args: HealthArgs) -> anyhow::Result<bool> {
         }
         std::thread::sleep(Duration::from_secs(slot_seconds.max(2)));
     };
-    match args.output {
-        OutputFormat::Json => super::print_json(&verdict)?,
-        OutputFormat::Table => super::print(&table(&verdict)?)?,
-    }
+    report(&verdict, args.output)?;
     Ok(verdict.healthy)
+}
+
+/// Prints a verdict as a table or JSON.
+pub(super) fn report(verdict: &Verdict, output: OutputFormat) -> anyhow::Result<()> {
+    match output {
+        OutputFormat::Json => super::print_json(verdict),
+        OutputFormat::Table => super::print(&table(verdict)?),
+    }
 }
 
 fn parse_endpoint(spec: &str) -> anyhow::Result<NodeEndpoints> {

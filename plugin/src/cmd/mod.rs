@@ -5,11 +5,15 @@ mod generate;
 mod genesis;
 mod health;
 mod inspect;
+mod release;
 mod seed;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, GenesisCommand};
+use crate::{
+    cli::{Cli, Command, GenesisCommand},
+    lifecycle::Intent,
+};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -17,14 +21,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate(args) => generate::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Seed(args) => seed::run(args),
-        Command::Health(args) => {
-            if health::run(args)? {
-                Ok(())
-            } else {
-                Err(Unhealthy.into())
-            }
-        }
+        Command::Health(args) => verdict(health::run(args)?),
+        Command::Install(args) => verdict(release::install(args, Intent::Install)?),
+        Command::Upgrade(args) => verdict(release::install(args, Intent::Upgrade)?),
+        Command::Uninstall(args) => release::uninstall(args),
+        Command::Status(args) => verdict(release::status(args)?),
+        Command::Accounts(args) => release::accounts(args),
         Command::Genesis(GenesisCommand::Hash { file }) => genesis::hash(&file),
+    }
+}
+
+/// Exit 1 without another message when the printed verdict was unhealthy.
+fn verdict(healthy: bool) -> anyhow::Result<()> {
+    if healthy {
+        Ok(())
+    } else {
+        Err(Unhealthy.into())
     }
 }
 

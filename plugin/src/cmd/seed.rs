@@ -1,6 +1,6 @@
 //! `ethnet seed DIR --release NAME`: the artifact objects as Kubernetes manifests on stdout,
-//! for `kubectl apply -f -` or a GitOps repository. Applying them through the API server
-//! directly arrives with `helm ethnet install`.
+//! for `kubectl apply -f -` or a GitOps repository; `helm ethnet install` applies the same
+//! objects through the API server itself.
 
 use std::path::Path;
 
@@ -15,7 +15,14 @@ pub(super) fn run(args: SeedArgs) -> anyhow::Result<()> {
         .ok()
         .filter(|ns| !ns.is_empty());
     let read = |path: &str| std::fs::read(Path::new(&args.dir).join(path));
-    let objects = objects::objects(&manifest, &args.release, namespace.as_deref(), read)
+    let mut objects = objects::objects(&manifest, &args.release, namespace.as_deref(), read)
         .with_context(|| format!("reading the artifacts in {}", args.dir.display()))?;
+    // Last, as `helm ethnet install` writes it: the record that the set is complete, which
+    // lets `helm ethnet upgrade` and `status` work on a network seeded this way.
+    objects.push(objects::manifest_object(
+        &manifest,
+        &args.release,
+        namespace.as_deref(),
+    ));
     super::print(&objects::to_yaml(&objects)?)
 }

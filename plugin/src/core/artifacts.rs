@@ -26,7 +26,7 @@ use super::{
     genesis_hash,
     identity::{self, NodeIdentity, NodeKeys},
     keystore::{self, Keystore, KeystoreNonces, ScryptParams},
-    spec::{AccountKdf, NetworkSpec, Role, WithdrawalCredentialsSpec},
+    spec::{AccountKdf, NetworkSpec, NodeGroup, Role, WithdrawalCredentialsSpec},
     validator_keys::{self, Eip2335Keystore, KeystoreInputs, ValidatorKey},
 };
 
@@ -456,20 +456,7 @@ pub struct ArtifactFile {
 impl Artifacts {
     /// Public identity of each node, in node order.
     pub fn node_summaries(&self) -> Vec<NodeSummary> {
-        self.nodes
-            .iter()
-            .map(|node| NodeSummary {
-                name: node.name.clone(),
-                role: node.role,
-                execution_client: node.execution_client.clone(),
-                consensus_client: node.consensus_client.clone(),
-                identity: node.keys.identity(),
-                validators: (node.role == Role::Validator).then(|| ValidatorRange {
-                    start: node.validators.start,
-                    count: node.validators.end - node.validators.start,
-                }),
-            })
-            .collect()
+        self.nodes.iter().map(NodeSummary::of).collect()
     }
 
     /// The public manifest.
@@ -528,29 +515,7 @@ impl Artifacts {
 
     /// The helm values section with the public identities the chart templates need.
     pub fn helm_values(&self) -> serde_json::Value {
-        let nodes: serde_json::Map<String, serde_json::Value> = self
-            .node_summaries()
-            .into_iter()
-            .map(|n| {
-                let mut entry = serde_json::json!({
-                    "enodeId": n.identity.enode_id,
-                    "peerId": n.identity.peer_id,
-                });
-                if let Some(range) = n.validators {
-                    entry["validators"] = serde_json::json!(range);
-                }
-                (n.name, entry)
-            })
-            .collect();
-        let values = serde_json::json!({
-            "ethnet": {
-                "genesisHash": self.genesis_hash,
-                "genesisValidatorsRoot": self.cl_genesis.genesis_validators_root,
-                "genesisTime": self.genesis_time,
-                "nodes": nodes,
-            }
-        });
-        values
+        self.manifest().helm_values()
     }
 
     /// Files of the object sets (everything but the manifest and values file).
@@ -620,18 +585,7 @@ impl Artifacts {
                     v.password.as_bytes().to_vec(),
                 ));
             }
-            files.push(secret(
-                format!("{dir}/el-nodekey"),
-                identity::geth_nodekey_file(&node.keys.execution).into_bytes(),
-            ));
-            files.push(secret(
-                format!("{dir}/cl-network-key"),
-                node.keys.consensus.to_bytes().to_vec(),
-            ));
-            files.push(secret(
-                format!("{dir}/cl-peer-id.json"),
-                identity::lodestar_peer_id_json(&node.keys.consensus).into_bytes(),
-            ));
+            files.extend(node_identity_files(node));
         }
         files
     }
@@ -639,13 +593,13 @@ impl Artifacts {
     /// Every file of the artifacts directory, as laid out in docs/artifacts.md.
     pub fn files(&self) -> Vec<ArtifactFile> {
         let mut files = self.data_files();
-        let manifest =
-            serde_json::to_vec_pretty(&self.manifest_of(&files)).expect("the manifest serializes");
         // JSON is YAML too, and keeps every 0x-hex string quoted for YAML 1.1 readers.
+        let manifest = self.manifest_of(&files);
         let values = format!(
             "# Public identities of this network for the ethnet chart: helm install -f {VALUES_FILE}\n{}\n",
-            serde_json::to_string_pretty(&self.helm_values()).expect("values serialize")
+            serde_json::to_string_pretty(&manifest.helm_values()).expect("values serialize")
         );
+        let manifest = serde_json::to_vec_pretty(&manifest).expect("the manifest serializes");
         files.push(ArtifactFile {
             path: MANIFEST_FILE.into(),
             contents: Zeroizing::new(manifest),
@@ -716,6 +670,112 @@ impl Artifacts {
             });
         }
         Ok(())
+    }
+}
+
+/// The Secret files of one node's P2P identity (its validator keystores aside).
+pub fn node_identity_files(node: &Node) -> Vec<ArtifactFile> {
+    let secret = |key: &str, contents: Vec<u8>| ArtifactFile {
+        path: format!("{SECRETS_DIR}/node-{}/{key}", node.name),
+        contents: Zeroizing::new(contents),
+        secret: true,
+    };
+    vec![
+        secret(
+            "el-nodekey",
+            identity::geth_nodekey_file(&node.keys.execution).into_bytes(),
+        ),
+        secret("cl-network-key", node.keys.consensus.to_bytes().to_vec()),
+        secret(
+            "cl-peer-id.json",
+            identity::lodestar_peer_id_json(&node.keys.consensus).into_bytes(),
+        ),
+    ]
+}
+
+impl NodeSummary {
+    /// The public summary of `node`.
+    pub fn of(node: &Node) -> Self {
+        Self {
+            name: node.name.clone(),
+            role: node.role,
+            execution_client: node.execution_client.clone(),
+            consensus_client: node.consensus_client.clone(),
+            identity: node.keys.identity(),
+            validators: (node.role == Role::Validator).then(|| ValidatorRange {
+                start: node.validators.start,
+                count: node.validators.end - node.validators.start,
+            }),
+        }
+    }
+}
+
+impl Manifest {
+    /// The node groups of the stored spec.
+    pub fn node_groups(&self) -> Vec<NodeGroup> {
+        serde_json::from_value(self.spec["nodes"].clone()).unwrap_or_default()
+    }
+
+    /// The nodes the current spec runs. The manifest also keeps identities of nodes a group
+    /// scaled down from, so they come back unchanged when it scales up again.
+    pub fn active_nodes(&self) -> impl Iterator<Item = &NodeSummary> {
+        let groups = self.node_groups();
+        self.nodes.iter().filter(move |node| {
+            let replicas = groups
+                .iter()
+                .find(|g| g.role == node.role)
+                .map_or(0, |g| g.replicas);
+            node.name
+                .rsplit_once('-')
+                .and_then(|(_, ordinal)| ordinal.parse::<u32>().ok())
+                .is_some_and(|ordinal| ordinal < replicas)
+        })
+    }
+
+    /// Lists the objects that `files` add, merging keys into objects already listed.
+    pub fn add_objects(&mut self, files: &[ArtifactFile]) {
+        for added in objects_of(files) {
+            match self
+                .objects
+                .iter_mut()
+                .find(|o| o.set == added.set && o.kind == added.kind)
+            {
+                Some(object) => {
+                    for key in added.keys {
+                        if !object.keys.contains(&key) {
+                            object.keys.push(key);
+                        }
+                    }
+                }
+                None => self.objects.push(added),
+            }
+        }
+    }
+
+    /// The helm values section with the public identities the chart templates need, for the
+    /// nodes the current spec runs.
+    pub fn helm_values(&self) -> serde_json::Value {
+        let nodes: serde_json::Map<String, serde_json::Value> = self
+            .active_nodes()
+            .map(|n| {
+                let mut entry = serde_json::json!({
+                    "enodeId": n.identity.enode_id,
+                    "peerId": n.identity.peer_id,
+                });
+                if let Some(range) = &n.validators {
+                    entry["validators"] = serde_json::json!(range);
+                }
+                (n.name.clone(), entry)
+            })
+            .collect();
+        serde_json::json!({
+            "ethnet": {
+                "genesisHash": self.el.genesis_hash,
+                "genesisValidatorsRoot": self.cl.genesis_validators_root,
+                "genesisTime": self.genesis_time,
+                "nodes": nodes,
+            }
+        })
     }
 }
 

@@ -672,7 +672,7 @@ fn build_for<P: PresetTypes>(
             fee_recipient: el.beneficiary,
             state_root: el.state_root,
             receipts_root: el.receipts_root,
-            logs_bloom: FixedBytes::from(el.logs_bloom.0),
+            logs_bloom: el.logs_bloom.0,
             prev_randao: el.mix_hash,
             block_number: el.number,
             gas_limit: el.gas_limit,

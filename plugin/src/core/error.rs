@@ -43,6 +43,33 @@ impl fmt::Display for SpecErrors {
 
 impl std::error::Error for SpecErrors {}
 
+/// A change a re-install or upgrade may not make, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedChange {
+    /// Values path of the change (`network.chainId`).
+    pub field: String,
+    /// The value the network was made with.
+    pub stored: String,
+    /// The value asked for now.
+    pub requested: String,
+    /// Why it cannot change.
+    pub reason: &'static str,
+}
+
+impl fmt::Display for RefusedChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} -> {} ({})",
+            self.field, self.stored, self.requested, self.reason
+        )
+    }
+}
+
+fn list_refused(changes: &[RefusedChange]) -> String {
+    changes.iter().map(|c| format!("\n  - {c}")).collect()
+}
+
 /// Errors from building artifacts out of a valid spec.
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -93,6 +120,13 @@ pub enum CoreError {
         /// Validators that would fit.
         fits: usize,
     },
+    /// A re-install or upgrade asked for changes that would fork the chain or move keys.
+    #[error(
+        "refusing to change the network's artifacts; these values differ from the ones it was \
+         made with:{}\nKeep the old values, or install a new network under another name",
+        list_refused(.0)
+    )]
+    Forking(Vec<RefusedChange>),
     /// A genesis file uses a fork whose header layout ethnet does not know yet.
     #[error(
         "genesis activates {fork} at genesis, which ethnet cannot hash yet; schedule it later"

@@ -10,9 +10,10 @@ pub mod error;
 pub mod genesis_hash;
 pub mod identity;
 pub mod keystore;
+pub mod reuse;
 pub mod spec;
 pub mod validator_keys;
 
 pub use artifacts::{generate, Artifacts, GenerateOptions, Manifest};
-pub use error::{CoreError, SpecErrors, SpecProblem};
+pub use error::{CoreError, RefusedChange, SpecErrors, SpecProblem};
 pub use spec::{NetworkSpec, SpecFile};

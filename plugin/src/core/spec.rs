@@ -384,7 +384,7 @@ impl Role {
 }
 
 /// A group of identical nodes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeGroup {
     /// What the nodes do.
@@ -826,17 +826,15 @@ impl Validator {
         };
         let mixed_case = hex.bytes().any(|b| b.is_ascii_lowercase())
             && hex.bytes().any(|b| b.is_ascii_uppercase());
-        if mixed_case {
-            if let Err(_) = Address::parse_checksummed(text, None) {
-                self.problem(
-                    field,
-                    format!(
-                        "\"{text}\" fails its EIP-55 checksum (a typo?); check it, or write it in \
-                         lower case"
-                    ),
-                );
-                return None;
-            }
+        if mixed_case && Address::parse_checksummed(text, None).is_err() {
+            self.problem(
+                field,
+                format!(
+                    "\"{text}\" fails its EIP-55 checksum (a typo?); check it, or write it in \
+                     lower case"
+                ),
+            );
+            return None;
         }
         hex.parse().ok()
     }

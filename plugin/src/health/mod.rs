@@ -49,6 +49,25 @@ pub struct Expectations {
     pub request_timeout: Duration,
 }
 
+impl Expectations {
+    /// What the network a manifest describes should look like: heads watched over two slots
+    /// (long enough for a block on a live chain, short enough to wait for).
+    pub fn for_manifest(manifest: &crate::core::Manifest, min_peers: u64, finality: bool) -> Self {
+        let slot_seconds = manifest.spec["network"]["slotSeconds"]
+            .as_u64()
+            .unwrap_or(12);
+        Self {
+            chain_id: manifest.el.chain_id,
+            genesis_hash: manifest.el.genesis_hash,
+            genesis_validators_root: manifest.cl.genesis_validators_root,
+            min_peers,
+            head_window: Duration::from_secs(2 * slot_seconds),
+            finality,
+            request_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
@@ -148,6 +167,14 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The verdict of these checks.
+    pub fn new(checks: Vec<Check>) -> Self {
+        Self {
+            healthy: checks.iter().all(|c| c.ok),
+            checks,
+        }
+    }
+
     /// The failed checks.
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| !c.ok)
@@ -167,14 +194,12 @@ pub async fn check_network(nodes: &[NodeEndpoints], expect: &Expectations) -> Ve
     }
     let mut per_node = tasks.join_all().await;
     per_node.sort_by_key(|(index, _)| *index);
-    let checks: Vec<Check> = per_node
-        .into_iter()
-        .flat_map(|(_, checks)| checks)
-        .collect();
-    Verdict {
-        healthy: checks.iter().all(|c| c.ok),
-        checks,
-    }
+    Verdict::new(
+        per_node
+            .into_iter()
+            .flat_map(|(_, checks)| checks)
+            .collect(),
+    )
 }
 
 async fn check_node(

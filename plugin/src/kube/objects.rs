@@ -9,7 +9,7 @@ use k8s_openapi::{
     ByteString,
 };
 
-use crate::core::artifacts::{Manifest, ObjectKind, SECRETS_DIR};
+use crate::core::artifacts::{ArtifactFile, Manifest, ObjectKind, SECRETS_DIR};
 
 /// Field manager and `app.kubernetes.io/managed-by` value of every object ethnet writes.
 pub const MANAGER: &str = "ethnet";
@@ -23,6 +23,35 @@ pub enum ArtifactObject {
     ConfigMap(ConfigMap),
     /// Keys and passwords.
     Secret(Secret),
+}
+
+/// Set name of the ConfigMap holding manifest.json. It is written last: its presence means
+/// every other object of the release is complete.
+pub const MANIFEST_SET: &str = "manifest";
+/// Key of the manifest in that ConfigMap.
+pub const MANIFEST_KEY: &str = "manifest.json";
+
+impl ArtifactObject {
+    /// The object's name.
+    pub fn name(&self) -> &str {
+        self.metadata().name.as_deref().unwrap_or_default()
+    }
+
+    /// `ConfigMap` or `Secret`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ConfigMap(_) => "ConfigMap",
+            Self::Secret(_) => "Secret",
+        }
+    }
+
+    /// The object's metadata.
+    pub fn metadata(&self) -> &ObjectMeta {
+        match self {
+            Self::ConfigMap(o) => &o.metadata,
+            Self::Secret(o) => &o.metadata,
+        }
+    }
 }
 
 /// Name of the object holding `set` for `release`.
@@ -103,6 +132,52 @@ pub fn objects(
         });
     }
     Ok(objects)
+}
+
+/// The objects of `files` (as `Artifacts::files` or `Reuse::new_files` make them) that
+/// `manifest` lists, built without touching the disk.
+pub fn objects_from_files(
+    manifest: &Manifest,
+    files: &[ArtifactFile],
+    release: &str,
+    namespace: Option<&str>,
+) -> Vec<ArtifactObject> {
+    let by_path: BTreeMap<&str, &[u8]> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    let mut present = manifest.clone();
+    // Only the objects these files hold (a reuse writes just its new nodes' Secrets).
+    present.objects.retain(|object| {
+        object.keys.iter().all(|key| {
+            let path = match object.kind {
+                ObjectKind::ConfigMap => format!("{}/{key}", object.set),
+                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
+            };
+            by_path.contains_key(path.as_str())
+        })
+    });
+    objects(&present, release, namespace, |path| {
+        by_path
+            .get(path)
+            .map(|bytes| bytes.to_vec())
+            .ok_or_else(|| std::io::ErrorKind::NotFound.into())
+    })
+    .expect("every listed file is present")
+}
+
+/// The ConfigMap holding the manifest: the record of what the release's artifacts are.
+pub fn manifest_object(
+    manifest: &Manifest,
+    release: &str,
+    namespace: Option<&str>,
+) -> ArtifactObject {
+    let json = serde_json::to_string_pretty(manifest).expect("the manifest serializes");
+    ArtifactObject::ConfigMap(ConfigMap {
+        metadata: metadata(release, namespace, MANIFEST_SET),
+        data: Some(BTreeMap::from([(MANIFEST_KEY.to_string(), json)])),
+        ..Default::default()
+    })
 }
 
 /// The objects as one multi-document YAML stream, for `kubectl apply -f -` or a GitOps repo.
@@ -213,7 +288,7 @@ mod tests {
     #[test]
     fn each_validator_secret_holds_only_its_own_keys() {
         let (objects, artifacts) = seeded_objects();
-        for node in artifacts.nodes.iter().filter(|n| n.validators.len() > 0) {
+        for node in artifacts.nodes.iter().filter(|n| !n.validators.is_empty()) {
             let name = object_name("devnet", &format!("node-{}", node.name));
             let secret = objects
                 .iter()

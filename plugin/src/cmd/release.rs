@@ -1,0 +1,389 @@
+//! The cluster commands: `install`, `upgrade`, `uninstall`, `status` and `accounts` of a
+//! release. Each reads the release's manifest from its namespace; install and upgrade seed
+//! artifacts (see `lifecycle`) before handing the chart to helm.
+
+use std::{
+    ffi::OsString,
+    io::{BufRead, IsTerminal, Write},
+    time::{Duration, Instant},
+};
+
+use anyhow::{bail, Context};
+
+use crate::{
+    cli::{AccountsArgs, OutputFormat, ReleaseArgs, StatusArgs, UninstallArgs},
+    core::{keystore, Manifest},
+    health::{check_network, Check, Expectations, NodeEndpoints, RpcClient, Verdict},
+    helm::Helm,
+    kube::{client_from_helm_env, pods::node_pods, proxy::ApiProxy, store::ArtifactStore},
+    lifecycle::{seed, Intent},
+};
+
+/// Ports the chart's node containers serve JSON-RPC and the Beacon API on.
+const EL_HTTP_PORT: u16 = 8545;
+const CL_HTTP_PORT: u16 = 5052;
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new().context("starting the async runtime")
+}
+
+fn step(message: &str) {
+    eprintln!("ethnet: {message}");
+}
+
+/// `install` and `upgrade`. Returns whether the network ended healthy.
+pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool> {
+    let started = Instant::now();
+    let helm = Helm::from_env();
+    // helm renders and schema-checks the values; the spec is validated before anything else.
+    let spec = super::generate::load_spec(&args.chart)?;
+    let exists = helm.release_exists(&args.release)?;
+    match (intent, exists) {
+        (Intent::Install, true) => bail!(
+            "release {0} already exists; change it with `helm ethnet upgrade {0}`",
+            args.release
+        ),
+        (Intent::Upgrade, false) => bail!(
+            "release {0} does not exist; create it with `helm ethnet install {0}`",
+            args.release
+        ),
+        _ => {}
+    }
+    runtime()?.block_on(async {
+        let (client, namespace) = client_from_helm_env().await?;
+        let store = ArtifactStore::new(client.clone(), &namespace, &args.release);
+        if args.create_namespace {
+            store.create_namespace().await?;
+        }
+        let mut generating = Duration::ZERO;
+        let generate = || {
+            step("generating genesis, keys and secrets");
+            let t = Instant::now();
+            let artifacts = super::generate::build_artifacts(
+                &spec,
+                args.seed.as_deref(),
+                args.mnemonic_file.as_deref(),
+                args.genesis_time,
+            );
+            generating = t.elapsed();
+            artifacts
+        };
+        let seeded = match &args.seed {
+            Some(text) => {
+                let mut rng = super::generate::seeded_rng(&format!("{text}/{}", args.release));
+                seed(&store, &args.release, &spec, intent, generate, &mut rng).await?
+            }
+            None => seed(&store, &args.release, &spec, intent, generate, &mut rand::rngs::OsRng).await?,
+        };
+        step(&format!(
+            "{} artifacts in namespace {namespace}: {} object(s) written{}",
+            if seeded.reused { "reused" } else { "new" },
+            seeded.written.len(),
+            if seeded.written.is_empty() { String::new() } else { format!(" ({})", seeded.written.join(", ")) },
+        ));
+        let own = started.elapsed().saturating_sub(generating);
+        step(&format!(
+            "ready for helm after {:.2} s of ethnet's own work (+ {:.2} s generating keys and genesis)",
+            own.as_secs_f64(),
+            generating.as_secs_f64()
+        ));
+        let mut extra: Vec<OsString> = Vec::new();
+        if args.wait {
+            extra.push("--wait".into());
+        }
+        if let Some(timeout) = &args.timeout {
+            extra.extend(["--timeout".into(), timeout.into()]);
+        }
+        extra.extend(args.helm_flags.iter().map(OsString::from));
+        let command = if intent == Intent::Install { "install" } else { "upgrade" };
+        step(&format!("helm {command} {}", args.release));
+        helm.install_or_upgrade(command, &args.release, &args.chart, &seeded.manifest.helm_values()["ethnet"], &extra)?;
+        if args.no_health {
+            return Ok(true);
+        }
+        step("checking the network's health (--no-health skips this)");
+        let verdict = watch(&client, &namespace, &args.release, &seeded.manifest, 1, false, args.health_timeout).await?;
+        super::health::report(&verdict, args.output)?;
+        Ok(verdict.healthy)
+    })
+}
+
+/// `uninstall`: helm uninstall, then with --purge the keys, genesis and volumes.
+pub(super) fn uninstall(args: UninstallArgs) -> anyhow::Result<()> {
+    let helm = Helm::from_env();
+    if helm.release_exists(&args.release)? {
+        let mut helm_args: Vec<OsString> = vec!["uninstall".into(), args.release.clone().into()];
+        helm_args.extend(args.helm_flags.iter().map(OsString::from));
+        helm.run_shown(&helm_args)?;
+    } else {
+        step(&format!(
+            "no helm release {}; nothing to uninstall",
+            args.release
+        ));
+    }
+    if !args.purge {
+        step(&format!(
+            "kept the network's keys, genesis and volumes; `helm ethnet install {0}` brings the same chain back, `helm ethnet uninstall {0} --purge` deletes them",
+            args.release
+        ));
+        return Ok(());
+    }
+    runtime()?.block_on(async {
+        let (client, namespace) = client_from_helm_env().await?;
+        if !args.yes && !confirm(&format!(
+            "Delete every key, the genesis and the volumes of {} in namespace {namespace}? The chain cannot be recovered. [y/N] ",
+            args.release
+        ))? {
+            bail!("not purged (answer y, or pass --yes)");
+        }
+        let purged = ArtifactStore::new(client, &namespace, &args.release).purge().await?;
+        step(&format!(
+            "purged {} Secret(s), {} ConfigMap(s), {} PersistentVolumeClaim(s)",
+            purged.secrets.len(),
+            purged.config_maps.len(),
+            purged.volume_claims.len()
+        ));
+        Ok(())
+    })
+}
+
+fn confirm(question: &str) -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "--purge deletes the chain's keys: confirm with --yes when not running in a terminal"
+        );
+    }
+    eprint!("{question}");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// `status`: the verdict now (or within --wait).
+pub(super) fn status(args: StatusArgs) -> anyhow::Result<bool> {
+    runtime()?.block_on(async {
+        let (client, namespace) = client_from_helm_env().await?;
+        let manifest = stored_manifest(&client, &namespace, &args.release).await?;
+        let verdict = watch(
+            &client,
+            &namespace,
+            &args.release,
+            &manifest,
+            args.min_peers,
+            args.wait_finality,
+            args.wait,
+        )
+        .await?;
+        super::health::report(&verdict, args.output)?;
+        Ok(verdict.healthy)
+    })
+}
+
+async fn stored_manifest(
+    client: &kube::Client,
+    namespace: &str,
+    release: &str,
+) -> anyhow::Result<Manifest> {
+    ArtifactStore::new(client.clone(), namespace, release)
+        .manifest()
+        .await?
+        .with_context(|| {
+            format!("no ethnet network {release} in namespace {namespace} (pass -n NAMESPACE?)")
+        })
+}
+
+/// Repeats the verdict until healthy or `wait_seconds` passed.
+async fn watch(
+    client: &kube::Client,
+    namespace: &str,
+    release: &str,
+    manifest: &Manifest,
+    min_peers: u64,
+    finality: bool,
+    wait_seconds: u64,
+) -> anyhow::Result<Verdict> {
+    let expect = Expectations::for_manifest(manifest, min_peers, finality);
+    let deadline = Instant::now() + Duration::from_secs(wait_seconds);
+    let proxy = ApiProxy::start(client.clone())
+        .await
+        .context("starting the local API proxy")?;
+    loop {
+        let verdict =
+            cluster_verdict(client, &proxy, namespace, release, manifest, &expect).await?;
+        if verdict.healthy || Instant::now() >= deadline {
+            return Ok(verdict);
+        }
+        tokio::time::sleep(expect.head_window / 2).await;
+    }
+}
+
+/// Pod readiness of every node, then the client checks of the Ready ones through the API
+/// server's pod proxy. A node whose pod is not Ready fails once, with the reason.
+async fn cluster_verdict(
+    client: &kube::Client,
+    proxy: &ApiProxy,
+    namespace: &str,
+    release: &str,
+    manifest: &Manifest,
+    expect: &Expectations,
+) -> anyhow::Result<Verdict> {
+    let pods = node_pods(client, namespace, release, manifest.active_nodes())
+        .await
+        .with_context(|| format!("listing the pods of {release} in namespace {namespace}"))?;
+    let ready: Vec<NodeEndpoints> = pods
+        .iter()
+        .filter(|p| p.ready.is_ok())
+        .filter_map(|p| {
+            let pod = p.pod.as_deref()?;
+            Some(NodeEndpoints {
+                name: p.node.clone(),
+                execution: Some(proxy.pod_url(namespace, pod, EL_HTTP_PORT)),
+                beacon: Some(proxy.pod_url(namespace, pod, CL_HTTP_PORT)),
+            })
+        })
+        .collect();
+    let clients = check_network(&ready, expect).await;
+    let mut checks = Vec::new();
+    for pod in &pods {
+        checks.push(Check {
+            node: pod.node.clone(),
+            check: "pod.ready",
+            ok: pod.ready.is_ok(),
+            expected: "Ready".into(),
+            seen: match &pod.ready {
+                Ok(()) => "Ready".into(),
+                Err(why) => why.clone(),
+            },
+        });
+        checks.extend(
+            clients
+                .checks
+                .iter()
+                .filter(|c| c.node == pod.node)
+                .cloned(),
+        );
+    }
+    Ok(Verdict::new(checks))
+}
+
+/// `accounts`: funded addresses with balances read through an RPC node.
+pub(super) fn accounts(args: AccountsArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let (client, namespace) = client_from_helm_env().await?;
+        let manifest = stored_manifest(&client, &namespace, &args.release).await?;
+        let pods = node_pods(&client, &namespace, &args.release, manifest.active_nodes()).await?;
+        // Prefer an RPC node: that is what users' transactions go through.
+        let pod = pods
+            .iter()
+            .filter(|p| p.ready.is_ok())
+            .min_by_key(|p| !p.node.starts_with("rpc-"))
+            .and_then(|p| p.pod.clone());
+        let proxy = ApiProxy::start(client.clone()).await?;
+        let rpc = pod.as_ref().map(|pod| {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .expect("a plain HTTP client builds");
+            RpcClient::new(http, &proxy.pod_url(&namespace, pod, EL_HTTP_PORT))
+        });
+        let secrets = match args.show_private_keys {
+            true => Some(
+                ArtifactStore::new(client.clone(), &namespace, &args.release)
+                    .secret_data("accounts")
+                    .await?
+                    .context("the accounts Secret is gone")?,
+            ),
+            false => None,
+        };
+        let mut rows = Vec::new();
+        for account in &manifest.accounts {
+            let address = account.address.to_checksum(None);
+            let balance = match &rpc {
+                Some(rpc) => rpc
+                    .call("eth_getBalance", serde_json::json!([address, "latest"]))
+                    .await
+                    .map(|b| wei_to_eth(b.as_str().unwrap_or_default())),
+                None => Err("no Ready node to ask".to_string()),
+            };
+            let private_key = match &secrets {
+                Some(data) => Some(decrypt(data, &address)?),
+                None => None,
+            };
+            rows.push(serde_json::json!({
+                "index": account.index,
+                "address": address,
+                "path": account.path,
+                "balance": balance.clone().unwrap_or_default(),
+                "error": balance.err(),
+                "privateKey": private_key,
+            }));
+        }
+        match args.output {
+            OutputFormat::Json => super::print_json(&rows),
+            OutputFormat::Table => {
+                let mut text = format!(
+                    "{:<44} {:<28} {}\n",
+                    "ADDRESS",
+                    "BALANCE (ETH)",
+                    if args.show_private_keys {
+                        "PRIVATE KEY"
+                    } else {
+                        "PATH"
+                    }
+                );
+                for row in &rows {
+                    let balance = row["error"].as_str().map_or_else(
+                        || row["balance"].as_str().unwrap_or_default().to_string(),
+                        |e| format!("? ({e})"),
+                    );
+                    let last = row["privateKey"]
+                        .as_str()
+                        .or(row["path"].as_str())
+                        .unwrap_or_default();
+                    text.push_str(&format!(
+                        "{:<44} {:<28} {last}\n",
+                        row["address"].as_str().unwrap_or_default(),
+                        balance
+                    ));
+                }
+                super::print(&text)
+            }
+        }
+    })
+}
+
+fn decrypt(
+    secret: &std::collections::BTreeMap<String, Vec<u8>>,
+    address: &str,
+) -> anyhow::Result<String> {
+    let get = |key: String| {
+        secret
+            .get(&key)
+            .with_context(|| format!("the accounts Secret has no {key}"))
+    };
+    let keystore: keystore::Keystore = serde_json::from_slice(get(format!("{address}.json"))?)?;
+    let password = String::from_utf8(get(format!("{address}.password"))?.clone())?;
+    let key = keystore::decrypt(&keystore, &password)
+        .with_context(|| format!("opening the keystore of {address}"))?;
+    Ok(format!("0x{}", hex::encode(&key[..])))
+}
+
+/// A hex wei quantity as decimal ether, exact.
+fn wei_to_eth(hex_wei: &str) -> String {
+    let wei = alloy_primitives::U256::from_str_radix(hex_wei.trim_start_matches("0x"), 16)
+        .unwrap_or_default();
+    alloy_primitives::utils::format_ether(wei)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn balances_print_in_ether() {
+        assert_eq!(
+            super::wei_to_eth("0xd3c21bcecceda1000000"),
+            "1000000.000000000000000000"
+        );
+        assert_eq!(super::wei_to_eth("0x0"), "0.000000000000000000");
+    }
+}

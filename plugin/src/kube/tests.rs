@@ -1,0 +1,409 @@
+//! The kube edge against the in-memory API double: seeding, reuse, refusals, conflicts,
+//! failures half-way, purge, pods and the pod proxy.
+
+use rand::SeedableRng;
+use serde_json::json;
+
+use super::{fake::FakeApi, objects::object_name, store::ArtifactStore};
+use crate::{
+    core::{
+        generate,
+        identity::enode_id,
+        spec::{tests_support::spec_with, AccountKdf, Role, ValidatorKdf},
+        Artifacts, CoreError, GenerateOptions, NetworkSpec,
+    },
+    lifecycle::{seed, Intent, SeedError, Seeded},
+};
+
+const NS: &str = "chain";
+const RELEASE: &str = "devnet";
+
+fn spec() -> NetworkSpec {
+    spec_with(|s| {
+        s.accounts.keystore_kdf = AccountKdf::Light;
+        s.accounts.count = 2;
+        s.validators.keystore_kdf = ValidatorKdf::Fast;
+        s.validators.count = 8;
+    })
+}
+
+fn artifacts(spec: &NetworkSpec, seed: u64) -> Result<Artifacts, CoreError> {
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
+    let options = GenerateOptions {
+        genesis_time: 1_800_000_000,
+        mnemonic: None,
+    };
+    generate(spec, options, &mut rng, &|| {})
+}
+
+async fn run(
+    fake: &FakeApi,
+    spec: &NetworkSpec,
+    intent: Intent,
+    seed_value: u64,
+) -> Result<Seeded, SeedError> {
+    let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed_value + 1000);
+    seed(
+        &store,
+        RELEASE,
+        spec,
+        intent,
+        || Ok(artifacts(spec, seed_value)?),
+        &mut rng,
+    )
+    .await
+}
+
+fn secret_text(fake: &FakeApi, name: &str, key: &str) -> String {
+    let secret = fake
+        .get("secrets", NS, name)
+        .unwrap_or_else(|| panic!("Secret {name}"));
+    let encoded = secret["data"][key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{name}[{key}]"));
+    use base64::Engine;
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// The enode id of the node key stored in a node's Secret.
+fn stored_enode_id(fake: &FakeApi, node: &str) -> String {
+    let hex_key = secret_text(
+        fake,
+        &object_name(RELEASE, &format!("node-{node}")),
+        "el-nodekey",
+    );
+    let key = k256::SecretKey::from_slice(&hex::decode(hex_key.trim()).unwrap()).unwrap();
+    enode_id(&key)
+}
+
+#[tokio::test]
+async fn first_install_seeds_every_object_with_the_manifest_last() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let seeded = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    assert!(!seeded.reused);
+    assert_eq!(seeded.written.last().unwrap(), "devnet-manifest");
+    assert_eq!(seeded.written.len(), seeded.manifest.objects.len() + 1);
+    let patches = fake.requests("PATCH");
+    assert!(patches
+        .last()
+        .unwrap()
+        .ends_with("/configmaps/devnet-manifest"));
+    for node in &seeded.manifest.nodes {
+        assert_eq!(
+            stored_enode_id(&fake, &node.name),
+            node.identity.enode_id,
+            "{}",
+            node.name
+        );
+    }
+    // Objects are labelled as ethnet's, applied by the field manager ethnet, and kept by helm.
+    let jwt = fake.get("secrets", NS, "devnet-jwt").unwrap();
+    assert_eq!(
+        jwt["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "ethnet"
+    );
+    assert_eq!(
+        jwt["metadata"]["labels"]["app.kubernetes.io/instance"],
+        "devnet"
+    );
+    assert_eq!(
+        jwt["metadata"]["annotations"]["helm.sh/resource-policy"],
+        "keep"
+    );
+    assert_eq!(jwt["metadata"]["managedFields"][0]["manager"], "ethnet");
+    assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex").len(), 64);
+}
+
+#[tokio::test]
+async fn reinstall_reuses_the_artifacts_and_writes_nothing() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let first = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    let writes = fake.requests("PATCH").len();
+    let jwt = secret_text(&fake, "devnet-jwt", "jwt.hex");
+    // Another seed would make other keys; reuse must never call generate at all.
+    let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(9);
+    let again = seed(
+        &store,
+        RELEASE,
+        &spec(),
+        Intent::Install,
+        || panic!("regenerated"),
+        &mut rng,
+    )
+    .await
+    .unwrap();
+    assert!(again.reused && again.written.is_empty());
+    assert_eq!(again.manifest, first.manifest);
+    assert_eq!(fake.requests("PATCH").len(), writes, "no write on reuse");
+    assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex"), jwt);
+}
+
+#[tokio::test]
+async fn a_forking_change_is_refused_before_any_write() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    let writes = fake.requests("PATCH").len();
+    let mut changed = spec();
+    changed.network.chain_id = 4242;
+    let err = run(&fake, &changed, Intent::Upgrade, 2).await.unwrap_err();
+    assert!(
+        matches!(err, SeedError::Core(CoreError::Forking(_))),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("network.chainId: 3151908 -> 4242"),
+        "{err}"
+    );
+    assert_eq!(fake.requests("PATCH").len(), writes);
+}
+
+#[tokio::test]
+async fn upgrade_adds_identities_for_new_rpc_nodes_only() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let first = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    let mut more = spec();
+    more.nodes
+        .iter_mut()
+        .find(|g| g.role == Role::Rpc)
+        .unwrap()
+        .replicas = 2;
+    let upgraded = run(&fake, &more, Intent::Upgrade, 2).await.unwrap();
+    assert_eq!(upgraded.written, ["devnet-node-rpc-1", "devnet-manifest"]);
+    let rpc1 = upgraded
+        .manifest
+        .nodes
+        .iter()
+        .find(|n| n.name == "rpc-1")
+        .unwrap();
+    assert_eq!(stored_enode_id(&fake, "rpc-1"), rpc1.identity.enode_id);
+    for node in &first.manifest.nodes {
+        assert_eq!(stored_enode_id(&fake, &node.name), node.identity.enode_id);
+    }
+    let values = upgraded.manifest.helm_values();
+    assert!(values["ethnet"]["nodes"]["rpc-1"]["enodeId"].is_string());
+}
+
+#[tokio::test]
+async fn upgrade_of_a_release_that_was_never_installed_is_refused() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let err = run(&fake, &spec(), Intent::Upgrade, 1).await.unwrap_err();
+    assert!(err.to_string().contains("install it first"), "{err}");
+    assert!(fake.requests("PATCH").is_empty());
+}
+
+#[tokio::test]
+async fn a_foreign_object_with_the_same_name_stops_install_before_any_write() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    fake.insert(
+        "secrets",
+        NS,
+        json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "devnet-jwt", "labels": {"app": "someone-else"}}, "data": {}}),
+    );
+    let err = run(&fake, &spec(), Intent::Install, 1).await.unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("Secret chain/devnet-jwt already exists"),
+        "{message}"
+    );
+    assert!(message.contains("another release name"), "{message}");
+    assert!(fake.requests("PATCH").is_empty());
+    assert_eq!(
+        fake.get("secrets", NS, "devnet-jwt").unwrap()["metadata"]["labels"]["app"],
+        "someone-else"
+    );
+}
+
+#[tokio::test]
+async fn another_releases_objects_are_foreign_too() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    fake.insert(
+        "configmaps",
+        NS,
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "devnet-genesis", "labels": {
+            "app.kubernetes.io/managed-by": "ethnet", "app.kubernetes.io/instance": "other"}}}),
+    );
+    let err = run(&fake, &spec(), Intent::Install, 1).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("managed by ethnet, instance other"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_api_error_half_way_leaves_no_manifest_and_the_next_install_completes() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    fake.state.lock().unwrap().fail_write = Some(3);
+    let err = run(&fake, &spec(), Intent::Install, 1).await.unwrap_err();
+    assert!(err.to_string().contains("injected failure"), "{err}");
+    assert_eq!(
+        fake.requests("PATCH").len(),
+        4,
+        "stopped at the failing object"
+    );
+    assert!(
+        fake.get("configmaps", NS, "devnet-manifest").is_none(),
+        "no manifest: not installed"
+    );
+
+    let seeded = run(&fake, &spec(), Intent::Install, 2).await.unwrap();
+    assert!(!seeded.reused, "nothing was installed, so nothing to reuse");
+    let stored: crate::core::Manifest = serde_json::from_str(
+        fake.get("configmaps", NS, "devnet-manifest").unwrap()["data"]["manifest.json"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(stored, seeded.manifest);
+    // Every Secret now matches the manifest, including those the first attempt wrote.
+    for node in &stored.nodes {
+        assert_eq!(stored_enode_id(&fake, &node.name), node.identity.enode_id);
+    }
+    let genesis = fake.get("configmaps", NS, "devnet-genesis").unwrap();
+    assert_eq!(
+        genesis["data"]["genesis-hash"],
+        json!(stored.el.genesis_hash.to_string())
+    );
+}
+
+#[tokio::test]
+async fn a_missing_namespace_is_named() {
+    let fake = FakeApi::with_namespaces(&[]);
+    let err = run(&fake, &spec(), Intent::Install, 1).await.unwrap_err();
+    assert!(
+        err.to_string().contains("namespaces \"chain\" not found"),
+        "{err}"
+    );
+    ArtifactStore::new(fake.client(), NS, RELEASE)
+        .create_namespace()
+        .await
+        .unwrap();
+    run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+}
+
+#[tokio::test]
+async fn deleted_keys_are_reported_not_regenerated() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    fake.state.lock().unwrap().objects.remove(&(
+        "secrets".into(),
+        NS.into(),
+        "devnet-node-validator-1".into(),
+    ));
+    let err = run(&fake, &spec(), Intent::Install, 2).await.unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("missing Secret devnet-node-validator-1"),
+        "{message}"
+    );
+    assert!(message.contains("cannot be made again"), "{message}");
+}
+
+#[tokio::test]
+async fn purge_deletes_the_releases_keys_and_volumes_and_nothing_else() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    let labels = |instance: &str| json!({"app.kubernetes.io/instance": instance});
+    fake.insert(
+        "persistentvolumeclaims",
+        NS,
+        json!({"metadata": {"name": "data-devnet-rpc-0", "labels": labels("devnet")}}),
+    );
+    fake.insert(
+        "persistentvolumeclaims",
+        NS,
+        json!({"metadata": {"name": "data-other-rpc-0", "labels": labels("other")}}),
+    );
+    fake.insert("secrets", NS, json!({"metadata": {"name": "unrelated"}}));
+    let before = fake.names("secrets", NS).len() + fake.names("configmaps", NS).len();
+
+    let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+    let purged = store.purge().await.unwrap();
+    assert_eq!(
+        purged.config_maps[0], "devnet-manifest",
+        "the manifest goes first"
+    );
+    assert_eq!(purged.volume_claims, ["data-devnet-rpc-0"]);
+    assert_eq!(purged.secrets.len() + purged.config_maps.len(), before - 1);
+    assert_eq!(fake.names("secrets", NS), ["unrelated"]);
+    assert!(fake.names("configmaps", NS).is_empty());
+    assert_eq!(
+        fake.names("persistentvolumeclaims", NS),
+        ["data-other-rpc-0"]
+    );
+    assert_eq!(
+        store.purge().await.unwrap(),
+        Default::default(),
+        "a second purge finds nothing"
+    );
+}
+
+#[tokio::test]
+async fn pods_are_found_per_node_and_the_proxy_reaches_them() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let seeded = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    let pod = |name: &str, labels: serde_json::Value, ready: bool| {
+        json!({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels},
+        "status": {"phase": if ready {"Running"} else {"Pending"},
+                   "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}, "message": "containers not ready"}]}})
+    };
+    fake.insert(
+        "pods",
+        NS,
+        pod(
+            "devnet-ethnet-validator-0-0",
+            json!({"app.kubernetes.io/instance": "devnet", "ethnet.io/node": "validator-0"}),
+            true,
+        ),
+    );
+    fake.insert(
+        "pods",
+        NS,
+        pod(
+            "devnet-ethnet-rpc-0",
+            json!({"app.kubernetes.io/instance": "devnet", "app.kubernetes.io/component": "rpc"}),
+            false,
+        ),
+    );
+
+    let client = fake.client();
+    let pods = super::pods::node_pods(&client, NS, RELEASE, seeded.manifest.active_nodes())
+        .await
+        .unwrap();
+    let by_node = |node: &str| pods.iter().find(|p| p.node == node).unwrap().clone();
+    assert_eq!(by_node("validator-0").ready, Ok(()));
+    assert_eq!(
+        by_node("validator-0").pod.as_deref(),
+        Some("devnet-ethnet-validator-0-0")
+    );
+    assert_eq!(
+        by_node("rpc-0").ready,
+        Err("Pending: Ready false: containers not ready".into())
+    );
+    assert!(by_node("validator-1")
+        .ready
+        .unwrap_err()
+        .starts_with("no pod"));
+
+    fake.state.lock().unwrap().proxy.insert(
+        "devnet-ethnet-validator-0-0:5052/proxy/eth/v1/beacon/genesis".into(),
+        json!({"data": {"genesis_validators_root": "0x01"}}),
+    );
+    let proxy = super::proxy::ApiProxy::start(client).await.unwrap();
+    let base = proxy.pod_url(NS, "devnet-ethnet-validator-0-0", 5052);
+    let beacon = crate::health::BeaconClient::new(reqwest::Client::new(), &base);
+    let data = beacon.data("/eth/v1/beacon/genesis").await.unwrap();
+    assert_eq!(data["genesis_validators_root"], "0x01");
+    let missing = beacon.data("/eth/v1/node/syncing").await.unwrap_err();
+    assert!(missing.contains("503"), "{missing}");
+}

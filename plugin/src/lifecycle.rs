@@ -1,0 +1,114 @@
+//! Seeding a release's artifacts: generate them the first time, reuse them ever after.
+//!
+//! `helm ethnet install` and `upgrade` both come here before helm runs. The stored manifest
+//! decides: none means a new network (generate, check no foreign object is in the way, write
+//! everything, manifest last); one means the network exists (refuse forking changes, write only
+//! the identities of added nodes, then the updated manifest). Every refusal happens before the
+//! first write.
+
+use rand::{CryptoRng, RngCore};
+
+use crate::{
+    core::{reuse::reuse, Artifacts, CoreError, Manifest, NetworkSpec},
+    kube::{
+        objects::{manifest_object, objects_from_files, ArtifactObject},
+        store::{ArtifactStore, StoreError},
+    },
+};
+
+/// Which command is seeding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// `install`: a new network, or an existing one reused.
+    Install,
+    /// `upgrade`: the network must exist.
+    Upgrade,
+}
+
+/// Errors of seeding.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The API server refused, or objects are in the way or missing.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The spec or the change is not acceptable.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// Generating a new network failed.
+    #[error(transparent)]
+    Generate(anyhow::Error),
+    /// `upgrade` of a release that has no artifacts.
+    #[error(
+        "release {release} has no ethnet artifacts in namespace {namespace}; install it first \
+         (helm ethnet install {release})"
+    )]
+    NotInstalled {
+        /// Release.
+        release: String,
+        /// Namespace.
+        namespace: String,
+    },
+}
+
+/// What seeding did.
+#[derive(Debug)]
+pub struct Seeded {
+    /// The network's manifest as stored now.
+    pub manifest: Manifest,
+    /// Whether the artifacts already existed.
+    pub reused: bool,
+    /// Names of the objects written.
+    pub written: Vec<String>,
+}
+
+/// Makes sure the release's artifacts exist for `spec` and returns its manifest.
+/// `generate` is called only when there is no network yet.
+pub async fn seed(
+    store: &ArtifactStore,
+    release: &str,
+    spec: &NetworkSpec,
+    intent: Intent,
+    generate: impl FnOnce() -> anyhow::Result<Artifacts>,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Seeded, SeedError> {
+    let namespace = Some(store.namespace());
+    let (manifest, objects, reused) = match store.manifest().await? {
+        Some(stored) => {
+            store.check_complete(&stored).await?;
+            let plan = reuse(&stored, spec, rng)?;
+            if !plan.changes_artifacts(&stored) {
+                return Ok(Seeded {
+                    manifest: stored,
+                    reused: true,
+                    written: Vec::new(),
+                });
+            }
+            let objects = objects_from_files(&plan.manifest, &plan.new_files(), release, namespace);
+            (plan.manifest, objects, true)
+        }
+        None if intent == Intent::Upgrade => {
+            return Err(SeedError::NotInstalled {
+                release: release.into(),
+                namespace: store.namespace().into(),
+            })
+        }
+        None => {
+            let artifacts = generate().map_err(SeedError::Generate)?;
+            let manifest = artifacts.manifest();
+            let objects = objects_from_files(&manifest, &artifacts.files(), release, namespace);
+            (manifest, objects, false)
+        }
+    };
+    let mut objects: Vec<ArtifactObject> = objects;
+    objects.push(manifest_object(&manifest, release, namespace));
+    store.check_ownership(&objects).await?;
+    let mut written = Vec::new();
+    store
+        .apply(&objects, |object| written.push(object.name().to_string()))
+        .await?;
+    Ok(Seeded {
+        manifest,
+        reused,
+        written,
+    })
+}
