@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# helm ethnet against a real API server: ci/apiserver.sh runs etcd + kube-apiserver on
+# 127.0.0.1 with no kubelet, scheduler or controllers. So objects are stored, validated,
+# admitted and authorized as on a cluster, but StatefulSets never get pods or volume claims:
+# where a check needs a pod or a PVC, the test creates it the way the controller would, and
+# pods stay Pending.
+#
+# Usage: bash ci/apiserver-e2e.sh [ETHNET_BINARY]   (default target/debug/ethnet)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ci/tools.sh # HELM_3_16, HELM_4_1 (with kubectl beside it)
+ethnet=$(realpath "${1:-target/debug/ethnet}")
+kubectl=$(dirname "$HELM_4_1")/kubectl
+command -v jq >/dev/null || { echo "apiserver-e2e: jq is needed" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ethnet-apiserver-e2e.XXXXXX")
+export ETHNET_APISERVER_DIR=$work/apiserver
+cleanup() { bash ci/apiserver.sh stop || true; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+started=$SECONDS
+bash ci/apiserver.sh start
+eval "$(bash ci/apiserver.sh env)" # KUBECONFIG
+echo "apiserver-e2e: API server ready after $((SECONDS - started)) s (build included when cold)"
+
+passed=0 failed=0
+ok() { echo "ok   $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+out=$work/out err=$work/err
+keep() { cp "$out" "$work/last.out"; cp "$err" "$work/last.err"; } # before the next check overwrites them
+expect() { # <what> <command…>: passes when the command succeeds
+  local what=$1; shift
+  if "$@" >"$out" 2>"$err"; then ok "$what"; else fail "$what"; tail -n 20 "$err" "$out" | sed 's/^/     | /'; fi
+}
+expect_fail() { # <what> <stderr+stdout must contain> <command…>: passes when it fails saying so
+  local what=$1 needle=$2; shift 2
+  if "$@" >"$out" 2>"$err"; then fail "$what (it succeeded)"; return; fi
+  if grep -qF -- "$needle" "$out" "$err"; then ok "$what"; else
+    fail "$what (no \"$needle\" in its output)"; tail -n 20 "$err" "$out" | sed 's/^/     | /'; fi
+}
+k() { "$kubectl" "$@"; }
+
+# The plugin exactly as helm starts it: helm's -n/--kube-context arrive as environment.
+plugin() { # <helm> <namespace> <ethnet args…>
+  local helm=$1 namespace=$2; shift 2
+  HELM_BIN=$helm HELM_NAMESPACE=$namespace "$ethnet" "$@"
+}
+# Fast keystores; pods never become Ready here, so no health wait after helm.
+fast=(--chart chart --set accounts.keystoreKdf=light --set validators.keystoreKdf=fast --no-health)
+ours() { echo "app.kubernetes.io/managed-by=ethnet,app.kubernetes.io/instance=$1"; }
+count() { # <kind> <namespace> <selector>
+  k get "$1" -n "$2" -l "$3" -o name | wc -l
+}
+manifest_of() { # <namespace> <release>
+  k get configmap "$2-manifest" -n "$1" -o jsonpath='{.data.manifest\.json}'
+}
+revision() { # <helm> <namespace> <release>
+  "$1" status "$3" -n "$2" -o json | jq -r .version
+}
+
+echo "== install seeds the artifacts, then helm installs the chart (Helm 4.1)"
+expect "install devnet --create-namespace" plugin "$HELM_4_1" chain install devnet --create-namespace "${fast[@]}"
+grep -h "ethnet's own work" "$err" | sed 's/^/     /' || true
+manifest=$(manifest_of chain devnet)
+secrets=$(jq '[.objects[] | select(.kind == "Secret")] | length' <<<"$manifest")
+expect "every Secret the manifest lists exists, labelled ethnet's ($secrets)" \
+  test "$(count secrets chain "$(ours devnet)")" -eq "$secrets"
+expect "artifacts are applied by field manager ethnet" \
+  bash -c "'$kubectl' get secret devnet-jwt -n chain -o jsonpath='{.metadata.managedFields[*].manager}' | grep -qx ethnet"
+expect "the helm release is deployed (revision 1)" test "$(revision "$HELM_4_1" chain devnet)" = 1
+expect "the chart's StatefulSets passed server-side validation" \
+  test "$(count statefulsets chain app.kubernetes.io/instance=devnet)" -ge 3
+genesis_hash=$(jq -r .el.genesisHash <<<"$manifest")
+expect "pods carry the manifest's genesis hash" bash -c \
+  "'$kubectl' get statefulsets -n chain -o json | jq -e --arg h '$genesis_hash' '[.items[].spec.template.metadata.annotations[\"ethnet.io/genesis-hash\"]] | all(. == \$h)'"
+
+echo "== status on a cluster without a scheduler: not ready, per node, with the reason"
+# What the StatefulSet controller would create for validator-0 (its claim becomes a volume);
+# no scheduler will place it.
+sts=$(k get statefulsets -n chain -l ethnet.io/node=validator-0 -o name)
+k get "$sts" -n chain -o json | jq '(.metadata.name + "-0") as $pod | {apiVersion: "v1", kind: "Pod",
+  metadata: {name: $pod, labels: .spec.template.metadata.labels},
+  spec: (.spec.template.spec | .volumes += [{name: "data",
+    persistentVolumeClaim: {claimName: ("data-" + $pod)}}])}' | k create -n chain -f - >/dev/null
+t0=$SECONDS
+expect_fail "status exits 1: validator-0 Pending, not scheduled" \
+  "validator-0  pod.ready  expected Ready, seen Pending: not scheduled to any node yet" \
+  plugin "$HELM_4_1" chain status devnet
+keep
+expect "status answered in $((SECONDS - t0)) s (< 30 s, no hang)" test $((SECONDS - t0)) -lt 30
+expect "status names nodes without pods" grep -q "rpc-0  pod.ready  expected Ready, seen no pod" "$work/last.out"
+expect "status --output json is the same verdict" bash -c \
+  "HELM_BIN='$HELM_4_1' HELM_NAMESPACE=chain '$ethnet' status devnet --output json | jq -e '.healthy == false and ([.checks[] | select(.check == \"pod.ready\")] | length) == 4'"
+
+echo "== uninstall keeps keys and volumes; install again reuses them"
+# The claim the StatefulSet controller would have made for rpc-0.
+k create -n chain -f - >/dev/null <<'EOF'
+{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+ "metadata": {"name": "data-devnet-ethnet-rpc-0", "labels": {"app.kubernetes.io/instance": "devnet"}},
+ "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
+EOF
+jwt_before=$(k get secret devnet-jwt -n chain -o jsonpath='{.data}' | sha256sum)
+expect_fail "uninstall --purge without --yes refuses when not on a terminal" "--yes" \
+  plugin "$HELM_4_1" chain uninstall devnet --purge </dev/null
+expect "uninstall devnet (no purge)" plugin "$HELM_4_1" chain uninstall devnet
+expect "the helm release is gone" bash -c "! '$HELM_4_1' status devnet -n chain >/dev/null 2>&1"
+expect "every Secret is kept" test "$(count secrets chain "$(ours devnet)")" -eq "$secrets"
+expect "the volume claim is kept" k get pvc data-devnet-ethnet-rpc-0 -n chain
+expect "install devnet again" plugin "$HELM_4_1" chain install devnet "${fast[@]}"
+keep
+expect "it reused the artifacts and wrote nothing" grep -q "reused artifacts in namespace chain: 0 object(s) written" "$work/last.err"
+expect "the JWT secret is unchanged" test "$(k get secret devnet-jwt -n chain -o jsonpath='{.data}' | sha256sum)" = "$jwt_before"
+expect "the genesis hash is unchanged" test "$(manifest_of chain devnet | jq -r .el.genesisHash)" = "$genesis_hash"
+
+echo "== upgrade: what keeps the chain passes, what forks it is refused before anything changes"
+expect "upgrade with nodes.rpc.replicas=2" plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2
+expect "rpc-1 got its own identity Secret" k get secret devnet-node-rpc-1 -n chain
+expect "helm revision 2 runs 2 RPC replicas" bash -c \
+  "test \"\$('$HELM_4_1' status devnet -n chain -o json | jq -r .version)\" = 2 && '$kubectl' get statefulsets -n chain -l app.kubernetes.io/component=rpc -o jsonpath='{.items[0].spec.replicas}' | grep -qx 2"
+manifest_version=$(k get configmap devnet-manifest -n chain -o jsonpath='{.metadata.resourceVersion}')
+expect_fail "upgrade with network.chainId=4242 is refused, naming the field" "network.chainId: 3151908 -> 4242" \
+  plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2 --set network.chainId=4242
+expect_fail "upgrade with 3 validator nodes is refused with the reason" "double signing" \
+  plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.validators.replicas=3
+expect "nothing changed: helm revision 2, manifest untouched" bash -c \
+  "test \"\$('$HELM_4_1' status devnet -n chain -o json | jq -r .version)\" = 2 && test \"\$('$kubectl' get configmap devnet-manifest -n chain -o jsonpath='{.metadata.resourceVersion}')\" = '$manifest_version'"
+expect_fail "install over an existing release points at upgrade" "helm ethnet upgrade devnet" \
+  plugin "$HELM_4_1" chain install devnet "${fast[@]}"
+
+echo "== a foreign object with a release's name stops install before any write"
+k create namespace other >/dev/null
+k create secret generic mine-jwt -n other --from-literal=jwt.hex=not-ethnets >/dev/null
+expect_fail "install mine refuses: Secret other/mine-jwt is not ethnet's" "Secret other/mine-jwt already exists" \
+  plugin "$HELM_4_1" other install mine "${fast[@]}"
+expect "nothing of release mine was written" test "$(count secrets other "$(ours mine)")" -eq 0
+
+echo "== an API error half-way leaves no manifest, and the next install completes"
+k create namespace flaky >/dev/null
+# An admission policy (evaluated inside the API server) rejects one of the node Secrets.
+k apply -f - >/dev/null <<'EOF'
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: ethnet-e2e-reject-one-secret}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [""], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [secrets]}
+  validations:
+    - expression: "object.metadata.name != 'flaky-node-rpc-0'"
+      message: "injected failure: flaky-node-rpc-0 is rejected"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: ethnet-e2e-reject-one-secret}
+spec:
+  policyName: ethnet-e2e-reject-one-secret
+  validationActions: [Deny]
+  matchResources:
+    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: flaky}}
+EOF
+for _ in $(seq 1 30); do # the policy takes effect once the server has compiled it
+  k create secret generic flaky-node-rpc-0 -n flaky --dry-run=server >/dev/null 2>&1 || break
+  sleep 1
+done
+expect_fail "install flaky fails at the rejected Secret" "injected failure" \
+  plugin "$HELM_4_1" flaky install flaky "${fast[@]}"
+expect "no manifest was written" bash -c "! '$kubectl' get configmap flaky-manifest -n flaky >/dev/null 2>&1"
+expect "no helm release was made" bash -c "! '$HELM_4_1' status flaky -n flaky >/dev/null 2>&1"
+expect "some objects were written before the failure" test "$(count secrets flaky "$(ours flaky)")" -gt 0
+k delete validatingadmissionpolicybinding ethnet-e2e-reject-one-secret >/dev/null
+for _ in $(seq 1 30); do
+  k create secret generic flaky-node-rpc-0 -n flaky --dry-run=server >/dev/null 2>&1 && break
+  sleep 1
+done
+expect "install flaky again completes" plugin "$HELM_4_1" flaky install flaky "${fast[@]}"
+manifest_of flaky flaky >"$work/flaky-manifest.json"
+expect "every object the manifest lists exists" test "$(count secrets flaky "$(ours flaky)")" -eq \
+  "$(jq '[.objects[] | select(.kind == "Secret")] | length' "$work/flaky-manifest.json")"
+rpc0_peer_id=$(jq -r '.nodes[] | select(.name == "rpc-0") | .peerId' "$work/flaky-manifest.json")
+expect "the node Secrets hold the manifest's identities (rpc-0 peer id)" bash -c \
+  "'$kubectl' get secret flaky-node-rpc-0 -n flaky -o json | jq -r '.data[\"cl-peer-id.json\"]' | base64 -d | jq -r .id | grep -qx '$rpc0_peer_id'"
+
+echo "== a restricted user with only docs/rbac.yaml's Role (Helm 3.16)"
+k create namespace team >/dev/null
+k apply -n team -f docs/rbac.yaml >/dev/null
+k create rolebinding ethnet-deployer -n team --role ethnet-deployer --user ethnet-restricted >/dev/null
+as_restricted() { HELM_KUBECONTEXT=restricted "$@"; }
+expect "restricted: install" as_restricted plugin "$HELM_3_16" team install team "${fast[@]}"
+expect_fail "restricted: status works (not ready, no permission error)" "pod.ready" \
+  as_restricted plugin "$HELM_3_16" team status team
+expect "restricted: status said nothing is forbidden" bash -c "! grep -qi forbidden '$out' '$err'"
+expect "restricted: accounts lists the funded addresses" bash -c \
+  "HELM_KUBECONTEXT=restricted HELM_BIN='$HELM_3_16' HELM_NAMESPACE=team '$ethnet' accounts team --output json | jq -e 'length == 10'"
+expect "restricted: upgrade" as_restricted plugin "$HELM_3_16" team upgrade team "${fast[@]}" --set nodes.rpc.replicas=2
+expect "restricted: uninstall --purge --yes" as_restricted plugin "$HELM_3_16" team uninstall team --purge --yes
+expect "restricted: nothing of team is left" test "$(count secrets team "$(ours team)")$(count configmaps team "$(ours team)")" = 00
+expect "restricted: cannot read another namespace's keys" bash -c \
+  "test \"\$('$kubectl' --context restricted auth can-i get secrets -n chain)\" = no"
+expect_fail "restricted: --create-namespace is beyond the Role and says so" "forbidden" \
+  as_restricted plugin "$HELM_3_16" team2 install team2 --create-namespace "${fast[@]}"
+
+echo "== uninstall --purge --yes removes keys, genesis and volumes"
+expect "uninstall devnet --purge --yes" plugin "$HELM_4_1" chain uninstall devnet --purge --yes
+expect "no Secret or ConfigMap of devnet is left" \
+  test "$(count secrets chain "$(ours devnet)")$(count configmaps chain "$(ours devnet)")" = 00
+# The pvc-protection finalizer holds a deleted claim until a controller releases it; none runs.
+expect "the volume claim is deleted" bash -c \
+  "! '$kubectl' get pvc data-devnet-ethnet-rpc-0 -n chain >/dev/null 2>&1 || test -n \"\$('$kubectl' get pvc data-devnet-ethnet-rpc-0 -n chain -o jsonpath='{.metadata.deletionTimestamp}')\""
+
+echo "== server-side dry run of every chart/ci scenario"
+k create namespace dry >/dev/null
+# No Prometheus operator here: a permissive stand-in CRD lets ServiceMonitors be admitted.
+k apply -f - >/dev/null <<'EOF'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: servicemonitors.monitoring.coreos.com}
+spec:
+  group: monitoring.coreos.com
+  scope: Namespaced
+  names: {plural: servicemonitors, singular: servicemonitor, kind: ServiceMonitor}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+EOF
+k wait --for condition=established crd/servicemonitors.monitoring.coreos.com --timeout=60s >/dev/null
+for values in chart/ci/*-values.yaml; do
+  scenario=$(basename "$values" -values.yaml)
+  expect "kubectl apply --dry-run=server: $scenario" bash -c \
+    "'$HELM_4_1' template dry chart -n dry -f '$values' | '$kubectl' apply --dry-run=server -n dry -f -"
+done
+
+echo "apiserver-e2e: total ${SECONDS}s"
+echo "apiserver-e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
