@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 
 stage_passed=0 stage_failed=0
 stage() { # <name> <command…>
-  local name=$1; shift
+  local name=$1 start=$SECONDS; shift
   echo "::: $name"
   if "$@"; then
     stage_passed=$((stage_passed + 1))
+    echo "::: $name passed in $((SECONDS - start)) s"
   else
-    echo "::: $name FAILED"
+    echo "::: $name FAILED after $((SECONDS - start)) s"
     stage_failed=$((stage_failed + 1))
   fi
 }
@@ -28,6 +29,10 @@ export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
 ETHNET_CONSENSUS_CONFIGS=$(python3 -c 'import eth_consensus_specs, pathlib; print(pathlib.Path(eth_consensus_specs.__file__).parent.parent / "configs")')
 export ETHNET_CONSENSUS_CONFIGS
 "$ETHNET_CACHE/bin/genesis-vectors" export "$ETHNET_GENESIS_VECTORS"
+# etcd + kube-apiserver from the Go module proxy (minutes when cold): built in the background
+# at the lowest priority, so downloads and idle moments of the stages below pay for it.
+nice -n 19 bash ci/apiserver.sh build >"$ETHNET_CACHE/apiserver-build.log" 2>&1 &
+apiserver_build=$!
 
 # --- stages --------------------------------------------------------------------------------
 spec_fixture_matches_chart() {
@@ -48,6 +53,18 @@ if [ -f ci/chart-test.sh ]; then
   stage "chart (lint, template, kubernetes-validate, asserts)" bash ci/chart-test.sh
 fi
 
+# The plugin installed through helm itself from this checkout, on every supported helm. The
+# install hook's cargo build shares this run's target dir and dev profile.
+stage "plugin install on Helm 3.16.1, 3.18.0, 4.1.4" env ETHNET_PLUGIN_INSTALL_MODES=dir \
+  ETHNET_CARGO_PROFILE=dev CARGO_TARGET_DIR="$PWD/target" bash ci/plugin-install-test.sh
+
+# install/upgrade/status/uninstall against a real kube-apiserver + etcd on 127.0.0.1.
+apiserver_e2e() {
+  wait "$apiserver_build" || { tail -n 40 "$ETHNET_CACHE/apiserver-build.log"; return 1; }
+  bash ci/apiserver-e2e.sh target/debug/ethnet
+}
+stage "API server integration (kube-apiserver + etcd)" apiserver_e2e
+
 # Real clients (geth + prysm, built from the Go module proxy into $ETHNET_CACHE) run a network
 # ethnet generated; two corrupted-artifact runs must fail first. ETHNET_SKIP_DEVNET=1 skips it.
 if [ "${ETHNET_SKIP_DEVNET:-0}" != 1 ]; then
@@ -55,5 +72,16 @@ if [ "${ETHNET_SKIP_DEVNET:-0}" != 1 ]; then
     bash ci/devnet-e2e.sh --with-negative
 fi
 
-echo "ci: $stage_passed passed, $stage_failed failed"
+# The examples against a geth --dev node (geth from the devnet stage's cache, else built).
+examples() {
+  local geth=$ETHNET_CACHE/geth-v1.16.8/geth venv=$ETHNET_CACHE/examples-venv
+  [ -x "$geth" ] || GOBIN=$(dirname "$geth") go install github.com/ethereum/go-ethereum/cmd/geth@v1.16.8
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r examples/client/requirements.txt
+  PYTHON=$venv/bin/python bash examples/client/test.sh target/debug/ethnet "$geth" &&
+    PYTHON=$venv/bin/python bash examples/last-block/test.sh "$geth"
+}
+stage "examples (web3.py transfer, last-block function)" examples
+
+echo "ci: $stage_passed passed, $stage_failed failed in $((SECONDS / 60)) min"
 [ "$stage_failed" -eq 0 ]
