@@ -241,7 +241,8 @@ for i in "${!NODES[@]}"; do GENESIS_JSON+=("$NET/genesis/genesis.json"); done
 case "$CORRUPT" in
   "") ;;
   keystore-password) # the first keystore of the first validator node gets a wrong password
-    pw=$(find "$NET/secrets/node-$(jq -r '.cl.split[0].node' "$MANIFEST")" -name '0x*.txt' | sort | head -n1)
+    # sed, not head: head may exit before sort finishes writing, and pipefail would stop here.
+    pw=$(find "$NET/secrets/node-$(jq -r '.cl.split[0].node' "$MANIFEST")" -name '0x*.txt' | sort | sed -n 1p)
     printf 'not-the-password' >"$pw"
     log "CORRUPTED: wrong password in $pw" ;;
   genesis-alloc) # the last node (rpc-0) gets a genesis.json with one alloc balance + 1 wei
@@ -443,7 +444,7 @@ log "every node: block 0 = $GENESIS_HASH, genesis_validators_root = $GVR, head f
 # signed here with eth-keyfile/eth-keys, EIP-155), sent to the RPC node, checked on another node.
 SENDER=$(jq -r '.accounts[1].address' "$MANIFEST")
 RECIPIENT=$(jq -r '.accounts[2].address' "$MANIFEST")
-ks=$(find "$NET/secrets/accounts" -maxdepth 1 -iname "$SENDER.json" | head -n1)
+ks=$(find "$NET/secrets/accounts" -maxdepth 1 -iname "$SENDER.json" | sed -n 1p)
 [ -n "$ks" ] || die "no keystore for $SENDER"
 rpc_i=$(( N - 1 )); check_i=1
 cat >"$WORK/sendtx.py" <<'PYEOF'

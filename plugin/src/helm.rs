@@ -139,8 +139,32 @@ impl Helm {
         }
     }
 
+    /// Under `helm --debug` (HELM_DEBUG), says which helm command runs, with every value
+    /// given on the command line elided: they may hold credentials.
+    fn trace(&self, args: &[OsString]) {
+        if debug_enabled() {
+            eprintln!("ethnet: running {}", self.shown_command(args));
+        }
+    }
+
+    fn shown_command(&self, args: &[OsString]) -> String {
+        let mut shown = vec![self.bin.display().to_string()];
+        let mut elide_next = false;
+        for arg in args {
+            let arg = arg.to_string_lossy();
+            shown.push(if elide_next {
+                "…".into()
+            } else {
+                arg.to_string()
+            });
+            elide_next = arg.starts_with("--set");
+        }
+        shown.join(" ")
+    }
+
     /// Runs helm with `args` and returns its stdout.
     pub fn run(&self, args: &[OsString]) -> Result<String, HelmError> {
+        self.trace(args);
         let output = Command::new(&self.bin)
             .args(args)
             .output()
@@ -161,6 +185,7 @@ impl Helm {
     /// Runs helm with `args`, its output shown on stderr (stdout stays for ethnet's own
     /// output, which may be JSON).
     pub fn run_shown(&self, args: &[OsString]) -> Result<(), HelmError> {
+        self.trace(args);
         let status = Command::new(&self.bin)
             .args(args)
             .stdout(std::io::stderr())
@@ -225,6 +250,11 @@ impl Helm {
     }
 }
 
+/// Whether helm runs with `--debug`, which it passes to plugins as HELM_DEBUG.
+pub fn debug_enabled() -> bool {
+    std::env::var("HELM_DEBUG").is_ok_and(|v| matches!(v.as_str(), "1" | "true"))
+}
+
 /// Extracts the spec JSON from the rendered spec ConfigMap.
 pub fn spec_from_rendered(rendered: &str) -> Result<String, HelmError> {
     #[derive(serde::Deserialize)]
@@ -281,6 +311,26 @@ mod tests {
         assert_eq!(spec_from_rendered(rendered).unwrap(), r#"{"a":1}"#);
         let err = spec_from_rendered("kind: ConfigMap\ndata: {other: x}\n").unwrap_err();
         assert!(err.to_string().contains("spec.json"), "{err}");
+    }
+
+    #[test]
+    fn debug_lines_never_show_set_values() {
+        let args: Vec<OsString> = [
+            "install",
+            "x",
+            "--set",
+            "auth.password=hunter2",
+            "--set-json",
+            "ethnet={}",
+            "-f",
+            "v.yaml",
+        ]
+        .map(OsString::from)
+        .to_vec();
+        assert_eq!(
+            Helm::at("helm").shown_command(&args),
+            "helm install x --set … --set-json … -f v.yaml"
+        );
     }
 
     #[test]

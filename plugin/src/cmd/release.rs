@@ -51,6 +51,9 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
     }
     runtime()?.block_on(async {
         let (client, namespace) = client_from_helm_env().await?;
+        if crate::helm::debug_enabled() {
+            step(&format!("namespace {namespace}"));
+        }
         let store = ArtifactStore::new(client.clone(), &namespace, &args.release);
         if args.create_namespace {
             store.create_namespace().await?;
@@ -208,12 +211,23 @@ async fn watch(
     let proxy = ApiProxy::start(client.clone())
         .await
         .context("starting the local API proxy")?;
+    // A spinner on stderr while waiting; indicatif hides it when stderr is not a terminal.
+    let spinner = indicatif::ProgressBar::new_spinner();
     loop {
         let verdict =
             cluster_verdict(client, &proxy, namespace, release, manifest, &expect).await?;
-        if verdict.healthy || Instant::now() >= deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if verdict.healthy || left.is_zero() {
+            spinner.finish_and_clear();
             return Ok(verdict);
         }
+        spinner.set_message(format!(
+            "waiting for a healthy network: {} of {} checks failing ({} s left)",
+            verdict.failures().count(),
+            verdict.checks.len(),
+            left.as_secs()
+        ));
+        spinner.tick();
         tokio::time::sleep(expect.head_window / 2).await;
     }
 }
