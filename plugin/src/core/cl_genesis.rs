@@ -382,6 +382,31 @@ fn compute_shuffled_index(mut index: u64, count: u64, seed: &[u8; 32], rounds: u
     index
 }
 
+/// `compute_shuffled_index` for one seed and count, each answer computed once. Selection loops
+/// revisit `i % count` again and again: filling a 512-member sync committee from 32-ETH
+/// validators takes about 32,768 draws (Electra accepts 32/2048 of them), 90 rounds each.
+struct Shuffling<'a> {
+    seed: &'a [u8; 32],
+    rounds: u8,
+    known: Vec<Option<u64>>,
+}
+
+impl<'a> Shuffling<'a> {
+    fn new(seed: &'a [u8; 32], count: u64, rounds: u8) -> Self {
+        Self {
+            seed,
+            rounds,
+            known: vec![None; count as usize],
+        }
+    }
+
+    fn index(&mut self, index: u64) -> u64 {
+        let (seed, rounds, count) = (self.seed, self.rounds, self.known.len() as u64);
+        *self.known[index as usize]
+            .get_or_insert_with(|| compute_shuffled_index(index, count, seed, rounds))
+    }
+}
+
 /// `get_seed` at genesis, where every randao mix is the same.
 fn seed(mix: &B256, epoch: u64, domain: [u8; 4]) -> [u8; 32] {
     sha256(&[&domain, &epoch.to_le_bytes(), mix.as_slice()])
@@ -431,10 +456,11 @@ fn sync_committee_indices<P: PresetTypes>(balances: &[u64], mix: &B256) -> Vec<u
     let total = balances.len() as u64;
     let seed = seed(mix, 1, DOMAIN_SYNC_COMMITTEE);
     let size = P::SyncCommitteeSize::to_usize();
+    let mut shuffling = Shuffling::new(&seed, total, P::SHUFFLE_ROUND_COUNT);
     let mut indices = Vec::with_capacity(size);
     let mut i = 0u64;
     while indices.len() < size {
-        let candidate = compute_shuffled_index(i % total, total, &seed, P::SHUFFLE_ROUND_COUNT);
+        let candidate = shuffling.index(i % total);
         if accepted(&seed, i, balances[candidate as usize]) {
             indices.push(candidate);
         }
@@ -626,6 +652,8 @@ fn build_for<P: PresetTypes>(
     let mix = input.el_hash;
     let el = input.el_header;
     let version = FixedBytes::from(input.fork_version);
+    // At genesis both committees are `get_next_sync_committee` of the same state.
+    let sync_committee = sync_committee::<P>(validators, &effective, &mix)?;
     let state = BeaconState::<P> {
         genesis_time: input.genesis_time,
         genesis_validators_root,
@@ -665,8 +693,11 @@ fn build_for<P: PresetTypes>(
         current_justified_checkpoint: Checkpoint::default(),
         finalized_checkpoint: Checkpoint::default(),
         inactivity_scores: VariableList::new(vec![0; count]).expect("registry length"),
-        current_sync_committee: sync_committee::<P>(validators, &effective, &mix)?,
-        next_sync_committee: sync_committee::<P>(validators, &effective, &mix)?,
+        current_sync_committee: SyncCommittee {
+            pubkeys: sync_committee.pubkeys.clone(),
+            aggregate_pubkey: sync_committee.aggregate_pubkey,
+        },
+        next_sync_committee: sync_committee,
         latest_execution_payload_header: ExecutionPayloadHeader {
             parent_hash: el.parent_hash,
             fee_recipient: el.beneficiary,
