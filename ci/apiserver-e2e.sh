@@ -181,6 +181,17 @@ rpc0_peer_id=$(jq -r '.nodes[] | select(.name == "rpc-0") | .peerId' "$work/flak
 expect "the node Secrets hold the manifest's identities (rpc-0 peer id)" bash -c \
   "'$kubectl' get secret flaky-node-rpc-0 -n flaky -o json | jq -r '.data[\"cl-peer-id.json\"]' | base64 -d | jq -r .id | grep -qx '$rpc0_peer_id'"
 
+echo "== GitOps: generate, seed --apply, then install finds the network complete"
+k create namespace gitops >/dev/null
+expect "generate into a directory" plugin "$HELM_4_1" gitops generate --out "$work/gitops" \
+  --chart chart --set accounts.keystoreKdf=light --set validators.keystoreKdf=fast
+expect "seed --apply writes it to the namespace" \
+  plugin "$HELM_4_1" gitops seed "$work/gitops" --release gitops --apply
+expect "install gitops reuses it" plugin "$HELM_4_1" gitops install gitops "${fast[@]}"
+keep
+expect "0 objects written, the directory's genesis hash" bash -c \
+  "grep -q 'reused artifacts in namespace gitops: 0 object(s) written' '$work/last.err' && test \"\$('$kubectl' get configmap gitops-manifest -n gitops -o jsonpath='{.data.manifest\.json}' | jq -r .el.genesisHash)\" = \"\$(cat '$work/gitops/genesis/genesis-hash')\""
+
 echo "== a restricted user with only docs/rbac.yaml's Role (Helm 3.16)"
 k create namespace team >/dev/null
 k apply -n team -f docs/rbac.yaml >/dev/null

@@ -24,7 +24,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Summarise an artifacts directory (no secrets)
     Inspect(InspectArgs),
-    /// Print an artifacts directory as the Secrets and ConfigMaps the chart consumes
+    /// Print an artifacts directory as the Secrets and ConfigMaps the chart consumes, or apply
+    /// them to the cluster (--apply)
     Seed(SeedArgs),
     /// Health verdict of nodes reached directly (exit 1 when unhealthy)
     Health(HealthArgs),
@@ -189,6 +190,10 @@ pub struct SeedArgs {
     /// Release name: objects are named <RELEASE>-<set> (the chart's artifactsPrefix)
     #[arg(long, value_name = "RELEASE")]
     pub release: String,
+    /// Apply the objects to the cluster (server-side apply, manifest last) instead of printing
+    /// them; refused when the release already holds a different network
+    #[arg(long)]
+    pub apply: bool,
 }
 
 /// `ethnet health`.

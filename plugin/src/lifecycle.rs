@@ -37,6 +37,22 @@ pub enum SeedError {
     /// Generating a new network failed.
     #[error(transparent)]
     Generate(anyhow::Error),
+    /// `seed --apply` of artifacts of another network than the release's.
+    #[error(
+        "release {release} in namespace {namespace} already holds the network with genesis hash \
+         {stored}; refusing to replace its keys with those of {given} (choose another release \
+         name, or purge the old network first)"
+    )]
+    OtherNetwork {
+        /// Release.
+        release: String,
+        /// Namespace.
+        namespace: String,
+        /// Genesis hash stored in the namespace.
+        stored: String,
+        /// Genesis hash of the artifacts given.
+        given: String,
+    },
     /// `upgrade` of a release that has no artifacts.
     #[error(
         "release {release} has no ethnet artifacts in namespace {namespace}; install it first \
@@ -111,4 +127,32 @@ pub async fn seed(
         reused,
         written,
     })
+}
+
+/// Applies artifacts made elsewhere (`ethnet generate`, a backup) to the release: onto an
+/// empty namespace, or onto the same network to restore objects that went missing. Refuses a
+/// different network before any write. `objects` are the artifact objects with the manifest's
+/// ConfigMap last.
+pub async fn apply_artifacts(
+    store: &ArtifactStore,
+    release: &str,
+    manifest: &Manifest,
+    objects: &[ArtifactObject],
+) -> Result<Vec<String>, SeedError> {
+    if let Some(stored) = store.manifest().await? {
+        if stored.el.genesis_hash != manifest.el.genesis_hash {
+            return Err(SeedError::OtherNetwork {
+                release: release.into(),
+                namespace: store.namespace().into(),
+                stored: stored.el.genesis_hash.to_string(),
+                given: manifest.el.genesis_hash.to_string(),
+            });
+        }
+    }
+    store.check_ownership(objects).await?;
+    let mut written = Vec::new();
+    store
+        .apply(objects, |object| written.push(object.name().to_string()))
+        .await?;
+    Ok(written)
 }

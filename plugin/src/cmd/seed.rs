@@ -1,6 +1,6 @@
 //! `ethnet seed DIR --release NAME`: the artifact objects as Kubernetes manifests on stdout,
-//! for `kubectl apply -f -` or a GitOps repository; `helm ethnet install` applies the same
-//! objects through the API server itself.
+//! for `kubectl apply -f -` or a GitOps repository, or with `--apply` straight to the cluster
+//! (also how a saved artifacts directory restores objects a network lost).
 
 use std::path::Path;
 
@@ -24,5 +24,20 @@ pub(super) fn run(args: SeedArgs) -> anyhow::Result<()> {
         &args.release,
         namespace.as_deref(),
     ));
-    super::print(&objects::to_yaml(&objects)?)
+    if !args.apply {
+        return super::print(&objects::to_yaml(&objects)?);
+    }
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let (client, namespace) = crate::kube::client_from_helm_env().await?;
+        // The objects were built for HELM_NAMESPACE; the store writes to the resolved one.
+        let store = crate::kube::store::ArtifactStore::new(client, &namespace, &args.release);
+        let written =
+            crate::lifecycle::apply_artifacts(&store, &args.release, &manifest, &objects).await?;
+        eprintln!(
+            "ethnet: applied {} object(s) to namespace {namespace}",
+            written.len()
+        );
+        Ok(())
+    })
 }

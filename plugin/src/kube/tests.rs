@@ -407,3 +407,56 @@ async fn pods_are_found_per_node_and_the_proxy_reaches_them() {
     let missing = beacon.data("/eth/v1/node/syncing").await.unwrap_err();
     assert!(missing.contains("503"), "{missing}");
 }
+
+fn directory_objects(
+    artifacts: &Artifacts,
+) -> (crate::core::Manifest, Vec<super::objects::ArtifactObject>) {
+    let manifest = artifacts.manifest();
+    let mut objects =
+        super::objects::objects_from_files(&manifest, &artifacts.files(), RELEASE, Some(NS));
+    objects.push(super::objects::manifest_object(
+        &manifest,
+        RELEASE,
+        Some(NS),
+    ));
+    (manifest, objects)
+}
+
+#[tokio::test]
+async fn seed_apply_restores_the_same_network_and_refuses_another() {
+    use crate::lifecycle::apply_artifacts;
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+    let saved = artifacts(&spec(), 1).unwrap();
+    let (manifest, objects) = directory_objects(&saved);
+    let written = apply_artifacts(&store, RELEASE, &manifest, &objects)
+        .await
+        .unwrap();
+    assert_eq!(written.last().unwrap(), "devnet-manifest");
+    assert_eq!(written.len(), objects.len());
+
+    // A lost Secret comes back from the saved directory, unchanged.
+    let jwt = secret_text(&fake, "devnet-jwt", "jwt.hex");
+    fake.state
+        .lock()
+        .unwrap()
+        .objects
+        .remove(&("secrets".into(), NS.into(), "devnet-jwt".into()));
+    apply_artifacts(&store, RELEASE, &manifest, &objects)
+        .await
+        .unwrap();
+    assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex"), jwt);
+
+    // Another network's artifacts may not replace these keys.
+    let writes = fake.requests("PATCH").len();
+    let (other_manifest, other_objects) = directory_objects(&artifacts(&spec(), 2).unwrap());
+    let err = apply_artifacts(&store, RELEASE, &other_manifest, &other_objects)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("refusing to replace its keys"),
+        "{err}"
+    );
+    assert_eq!(fake.requests("PATCH").len(), writes);
+    assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex"), jwt);
+}
