@@ -22,7 +22,9 @@ stage() { # <name> <command…>
 source ci/tools.sh
 python3 -m pip install --quiet --disable-pip-version-check \
   kubernetes-validate yamllint yamale eth-keyfile eth-consensus-specs ckzg 2>&1 | grep -v "WARNING: Running pip as" || true
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
+missing_apt=()
+for tool in jq curl openssl; do command -v "$tool" >/dev/null || missing_apt+=("$tool"); done
+if [ ${#missing_apt[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing_apt[@]}"; fi
 (cd ci/genesis-vectors && go build -o "$ETHNET_CACHE/bin/genesis-vectors" .)
 export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
 # The official consensus configs ship with the eth-consensus-specs package.
