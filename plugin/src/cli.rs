@@ -55,7 +55,22 @@ pub struct GenerateArgs {
     /// Replace an existing, non-empty output directory
     #[arg(long)]
     pub force: bool,
-    /// Derive everything from this seed instead of the OS random source. Anyone who knows the
+    /// Where a new network's keys and genesis time come from
+    #[command(flatten)]
+    pub keys: KeySourceArgs,
+    /// Output format of the summary
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Chart and values flags, as for helm install
+    #[command(flatten)]
+    pub chart: ChartArgs,
+}
+
+/// Inputs of generating a new network besides its values (`generate`, and `install` of a
+/// network that does not exist yet).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct KeySourceArgs {
+    /// Derive every key from this seed instead of the OS random source. Anyone who knows the
     /// seed knows every key: for reproducible tests only
     #[arg(long, value_name = "TEXT")]
     pub seed: Option<String>,
@@ -65,12 +80,6 @@ pub struct GenerateArgs {
     /// Genesis time in unix seconds [default: now + network.genesisDelay]
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub genesis_time: Option<u64>,
-    /// Output format of the summary
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
-    /// Chart and values flags, as for helm install
-    #[command(flatten)]
-    pub chart: ChartArgs,
 }
 
 /// `helm ethnet install` and `upgrade`. The namespace, kube context and kubeconfig come from
@@ -93,15 +102,9 @@ pub struct ReleaseArgs {
     /// Passed to helm: time to wait for any individual Kubernetes operation (like 5m0s)
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
-    /// Derive new keys from this seed instead of the OS random source (tests only)
-    #[arg(long, value_name = "TEXT")]
-    pub seed: Option<String>,
-    /// Use the BIP-39 mnemonic in FILE for a new network
-    #[arg(long, value_name = "FILE")]
-    pub mnemonic_file: Option<PathBuf>,
-    /// Genesis time of a new network in unix seconds [default: now + network.genesisDelay]
-    #[arg(long, value_name = "UNIX_SECONDS")]
-    pub genesis_time: Option<u64>,
+    /// Where a new network's keys and genesis time come from (unused when reused)
+    #[command(flatten)]
+    pub keys: KeySourceArgs,
     /// How long to wait for a healthy verdict after helm; 0 checks once
     #[arg(long, default_value_t = 900, value_name = "SECONDS")]
     pub health_timeout: u64,

@@ -88,7 +88,7 @@ pub async fn seed(
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<Seeded, SeedError> {
     let namespace = Some(store.namespace());
-    let (manifest, objects, reused) = match store.manifest().await? {
+    let (manifest, mut objects, reused) = match store.manifest().await? {
         Some(stored) => {
             store.check_complete(&stored).await?;
             let plan = reuse(&stored, spec, rng)?;
@@ -115,7 +115,6 @@ pub async fn seed(
             (manifest, objects, false)
         }
     };
-    let mut objects: Vec<ArtifactObject> = objects;
     objects.push(manifest_object(&manifest, release, namespace));
     store.check_ownership(&objects).await?;
     let mut written = Vec::new();

@@ -1,9 +1,6 @@
 //! `ethnet generate`: values from helm → validated spec → artifacts directory.
 
-use std::{
-    path::Path,
-    time::{SystemTime, UNIX_EPOCH},
-};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,7 +8,7 @@ use rand::SeedableRng;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    cli::{GenerateArgs, OutputFormat},
+    cli::{GenerateArgs, KeySourceArgs, OutputFormat},
     core::{accounts::parse_mnemonic, generate, Artifacts, GenerateOptions, NetworkSpec, SpecFile},
     helm::{ChartArgs, Helm},
     output,
@@ -21,12 +18,7 @@ pub(super) fn run(args: GenerateArgs) -> anyhow::Result<()> {
     // Refuse an occupied target before any slow work.
     output::check_target(&args.out, args.force)?;
     let spec = load_spec(&args.chart)?;
-    let artifacts = build_artifacts(
-        &spec,
-        args.seed.as_deref(),
-        args.mnemonic_file.as_deref(),
-        args.genesis_time,
-    )?;
+    let artifacts = build_artifacts(&spec, &args.keys)?;
     output::write_artifacts(&args.out, &artifacts.files(), args.force)?;
     let manifest = artifacts.manifest();
     match args.output {
@@ -49,15 +41,13 @@ pub(super) fn run(args: GenerateArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Generates a network's artifacts, with a keystore progress bar. `seed` replaces the OS
+/// Generates a network's artifacts, with a keystore progress bar. `--seed` replaces the OS
 /// random source (tests only); the genesis time defaults to now + network.genesisDelay.
 pub(super) fn build_artifacts(
     spec: &NetworkSpec,
-    seed: Option<&str>,
-    mnemonic_file: Option<&Path>,
-    genesis_time: Option<u64>,
+    keys: &KeySourceArgs,
 ) -> anyhow::Result<Artifacts> {
-    let mnemonic = match mnemonic_file {
+    let mnemonic = match &keys.mnemonic_file {
         Some(path) => {
             let phrase = std::fs::read_to_string(path)
                 .with_context(|| format!("reading --mnemonic-file {}", path.display()))?;
@@ -65,7 +55,7 @@ pub(super) fn build_artifacts(
         }
         None => None,
     };
-    let genesis_time = match genesis_time {
+    let genesis_time = match keys.genesis_time {
         Some(t) => t,
         None => unix_now()? + spec.network.genesis_delay,
     };
@@ -75,7 +65,7 @@ pub(super) fn build_artifacts(
     };
     let progress = keystore_progress(spec.accounts.count + spec.validators.count);
     let on_keystore = || progress.inc(1);
-    let artifacts = match seed {
+    let artifacts = match &keys.seed {
         Some(seed) => generate(spec, options, &mut seeded_rng(seed), &on_keystore),
         None => generate(spec, options, &mut rand::rngs::OsRng, &on_keystore),
     }?;

@@ -10,7 +10,6 @@ use crate::{
     core::{
         artifacts::{ClSummary, NodeSummary, SECRETS_DIR},
         genesis_hash::genesis_hash,
-        keystore::{self, Keystore},
     },
     output,
 };
@@ -105,18 +104,13 @@ fn private_keys(dir: &std::path::Path, addresses: &[String]) -> anyhow::Result<V
     addresses
         .iter()
         .map(|address| {
-            let path = accounts.join(format!("{address}.json"));
-            let read = |path: &std::path::Path| {
-                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
-            };
-            let keystore: Keystore = serde_json::from_str(&read(&path)?)
-                .with_context(|| format!("parsing {}", path.display()))?;
-            let password = read(&path.with_extension("password"))?;
-            let secret = keystore::decrypt(&keystore, &password)
-                .with_context(|| format!("opening {}", path.display()))?;
+            let private_key = super::account_private_key(address, |key| {
+                let path = accounts.join(key);
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
+            })?;
             Ok(PrivateKey {
                 address: address.clone(),
-                private_key: format!("0x{}", hex::encode(&secret[..])),
+                private_key,
             })
         })
         .collect()

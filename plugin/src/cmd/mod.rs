@@ -62,6 +62,23 @@ fn print(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The `0x`-hex private key of a funded account, decrypted from the `<address>.json` keystore
+/// and `<address>.password` artifacts that `read(key)` returns (files or a Secret's data).
+fn account_private_key(
+    address: &str,
+    read: impl Fn(&str) -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let keystore: crate::core::keystore::Keystore =
+        serde_json::from_slice(&read(&format!("{address}.json"))?)
+            .with_context(|| format!("parsing the keystore of {address}"))?;
+    let password = String::from_utf8(read(&format!("{address}.password"))?)
+        .with_context(|| format!("the password of {address} is not UTF-8"))?;
+    let secret = crate::core::keystore::decrypt(&keystore, &password)
+        .with_context(|| format!("opening the keystore of {address}"))?;
+    Ok(format!("0x{}", hex::encode(&secret[..])))
+}
+
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     print(&format!("{}\n", serde_json::to_string_pretty(value)?))
 }

@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 
 use crate::{
     cli::{AccountsArgs, OutputFormat, ReleaseArgs, StatusArgs, UninstallArgs},
-    core::{keystore, Manifest},
+    core::Manifest,
     health::{check_network, Check, Expectations, NodeEndpoints, RpcClient, Verdict},
     helm::Helm,
     kube::{client_from_helm_env, pods::node_pods, proxy::ApiProxy, store::ArtifactStore},
@@ -62,16 +62,11 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
         let generate = || {
             step("generating genesis, keys and secrets");
             let t = Instant::now();
-            let artifacts = super::generate::build_artifacts(
-                &spec,
-                args.seed.as_deref(),
-                args.mnemonic_file.as_deref(),
-                args.genesis_time,
-            );
+            let artifacts = super::generate::build_artifacts(&spec, &args.keys);
             generating = t.elapsed();
             artifacts
         };
-        let seeded = match &args.seed {
+        let seeded = match &args.keys.seed {
             Some(text) => {
                 let mut rng = super::generate::seeded_rng(&format!("{text}/{}", args.release));
                 seed(&store, &args.release, &spec, intent, generate, &mut rng).await?
@@ -321,7 +316,11 @@ pub(super) fn accounts(args: AccountsArgs) -> anyhow::Result<()> {
                 None => Err("no Ready node to ask".to_string()),
             };
             let private_key = match &secrets {
-                Some(data) => Some(decrypt(data, &address)?),
+                Some(data) => Some(super::account_private_key(&address, |key| {
+                    data.get(key)
+                        .cloned()
+                        .with_context(|| format!("the accounts Secret has no {key}"))
+                })?),
                 None => None,
             };
             rows.push(serde_json::json!({
@@ -365,22 +364,6 @@ pub(super) fn accounts(args: AccountsArgs) -> anyhow::Result<()> {
             }
         }
     })
-}
-
-fn decrypt(
-    secret: &std::collections::BTreeMap<String, Vec<u8>>,
-    address: &str,
-) -> anyhow::Result<String> {
-    let get = |key: String| {
-        secret
-            .get(&key)
-            .with_context(|| format!("the accounts Secret has no {key}"))
-    };
-    let keystore: keystore::Keystore = serde_json::from_slice(get(format!("{address}.json"))?)?;
-    let password = String::from_utf8(get(format!("{address}.password"))?.clone())?;
-    let key = keystore::decrypt(&keystore, &password)
-        .with_context(|| format!("opening the keystore of {address}"))?;
-    Ok(format!("0x{}", hex::encode(&key[..])))
 }
 
 /// A hex wei quantity as decimal ether, exact.

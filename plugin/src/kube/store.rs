@@ -18,7 +18,7 @@ use kube::{
     Client,
 };
 
-use super::objects::{labels, object_name, ArtifactObject, MANAGER, MANIFEST_KEY, MANIFEST_SET};
+use super::objects::{object_name, ArtifactObject, MANAGER, MANIFEST_KEY, MANIFEST_SET};
 use crate::core::{artifacts::ObjectKind, Manifest};
 
 /// Errors talking to the API server about a release's artifacts.
@@ -324,14 +324,10 @@ impl ArtifactStore {
     /// claims of the release: the chain's keys and data. The manifest goes first, so an
     /// interrupted purge never leaves a manifest pointing at deleted keys.
     pub async fn purge(&self) -> Result<Purged, StoreError> {
-        let ours = labels(&self.release, "")
-            .into_iter()
-            .filter(|(k, _)| {
-                k == "app.kubernetes.io/managed-by" || k == "app.kubernetes.io/instance"
-            })
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(",");
+        let ours = format!(
+            "app.kubernetes.io/managed-by={MANAGER},app.kubernetes.io/instance={}",
+            self.release
+        );
         let mut purged = Purged::default();
         let params = DeleteParams::default();
 
