@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
-use ethnet::{core::genesis_hash::genesis_hash, output::read_genesis_file};
+use ethnet::{
+    core::{el_genesis::deposit_contract, genesis_hash::genesis_hash},
+    output::read_genesis_file,
+};
 
 const PUBLISHED: &[(&str, &str)] = &[
     (
@@ -56,4 +59,29 @@ fn a_changed_alloc_changes_the_hash() {
     let account = genesis.alloc.values_mut().next().unwrap();
     account.balance += alloy_primitives::U256::from(1);
     assert_ne!(genesis_hash(&genesis).unwrap(), before);
+}
+
+/// Code without solc's metadata trailer (a CBOR map whose length is in the last two bytes);
+/// the trailer hashes the source text, comments included, so builds of one contract differ there.
+fn without_metadata(code: &[u8]) -> &[u8] {
+    let (body, length) = code.split_at(code.len() - 2);
+    &body[..body.len() - usize::from(u16::from_be_bytes([length[0], length[1]]))]
+}
+
+/// ethnet's deposit contract against Hoodi's as go-ethereum embeds it: the same executable code
+/// and the storage its constructor leaves.
+#[test]
+fn deposit_contract_matches_hoodis() {
+    let Some(dir) = vectors_dir() else { return };
+    let hoodi = read_genesis_file(&dir.join("hoodi.json")).unwrap();
+    let hoodis =
+        &hoodi.alloc[&alloy_primitives::address!("00000000219ab540356cBB839Cbe05303d7705Fa")];
+    let ours = deposit_contract();
+    let (our_code, hoodi_code) = (ours.code.unwrap(), hoodis.code.clone().unwrap());
+    assert_eq!(without_metadata(&our_code), without_metadata(&hoodi_code));
+    assert!(
+        without_metadata(&our_code).len() > 6000,
+        "the trailer alone was stripped"
+    );
+    assert_eq!(ours.storage, hoodis.storage);
 }

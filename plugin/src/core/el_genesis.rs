@@ -3,6 +3,8 @@
 //!
 //! Every pre-merge fork is active at block 0 with terminal total difficulty 0, so the chain is
 //! proof-of-stake from its first block; the time-based forks follow the spec's fork schedule.
+//! The alloc holds the deposit contract, the system contracts the scheduled forks call into,
+//! the funded accounts and the user's own entries.
 
 use std::collections::BTreeMap;
 
@@ -10,15 +12,50 @@ use alloy_eips::{
     eip1559::INITIAL_BASE_FEE, eip2935, eip4788, eip7002, eip7251, eip7840::BlobParams,
 };
 use alloy_genesis::{ChainConfig, Genesis, GenesisAccount};
-use alloy_primitives::{address, Address, U256};
+use alloy_primitives::{address, Address, Bytes, B256, U256};
+use sha2::{Digest, Sha256};
 
 use super::{
     error::CoreError,
     spec::{Fork, ForkAt, NetworkSpec},
 };
 
-/// Where the deposit contract sits, as on ethereum-package devnets.
+/// Where the deposit contract sits, as on Holesky and ethereum-package devnets.
 pub const DEPOSIT_CONTRACT_ADDRESS: Address = address!("4242424242424242424242424242424242424242");
+
+/// The deposit contract's runtime code: solc 0.6.11's build of the consensus specs'
+/// `deposit_contract.sol`, the code every public network runs. build.rs takes it from a
+/// published dependency's package rather than from a copy kept in this repository.
+pub static DEPOSIT_CONTRACT_CODE: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/deposit_contract.bin"));
+
+/// Depth of the deposit contract's Merkle tree of deposits.
+const DEPOSIT_TREE_DEPTH: usize = 32;
+
+/// Storage slot of the contract's `zero_hashes[0]`: after `branch` (one slot per level) and
+/// `deposit_count`.
+const ZERO_HASHES_SLOT: u64 = DEPOSIT_TREE_DEPTH as u64 + 1;
+
+/// The deposit contract as its constructor leaves it on deployment: no deposits, and
+/// `zero_hashes[h + 1] = sha256(zero_hashes[h] ++ zero_hashes[h])` stored for every level
+/// (`zero_hashes[0]` is zero, so it is not written).
+pub fn deposit_contract() -> GenesisAccount {
+    let mut storage = BTreeMap::new();
+    let mut zero_hash = B256::ZERO;
+    for height in 1..DEPOSIT_TREE_DEPTH {
+        zero_hash = B256::from_slice(
+            &Sha256::new()
+                .chain_update(zero_hash)
+                .chain_update(zero_hash)
+                .finalize(),
+        );
+        let slot = B256::from(U256::from(ZERO_HASHES_SLOT + height as u64));
+        storage.insert(slot, zero_hash);
+    }
+    GenesisAccount::default()
+        .with_code(Some(Bytes::from_static(DEPOSIT_CONTRACT_CODE)))
+        .with_storage(Some(storage))
+}
 
 /// Blob parameters of each fork from Cancun on, as on mainnet
 /// ([EIP-7840](https://eips.ethereum.org/EIPS/eip-7840)). Osaka keeps Prague's until a BPO fork.
@@ -75,16 +112,21 @@ pub fn chain_config(spec: &NetworkSpec, genesis_time: u64) -> ChainConfig {
     }
 }
 
-/// System contracts the scheduled forks call into, with their canonical code and nonce 1
-/// (EIP-4788 from Cancun; EIP-2935, EIP-7002 and EIP-7251 from Prague).
-pub fn system_contracts(spec: &NetworkSpec) -> Vec<(Address, GenesisAccount, &'static str)> {
+/// The contracts ethnet places in the alloc: the deposit contract, and the system contracts
+/// the scheduled forks call into with their canonical code and nonce 1 (EIP-4788 from Cancun;
+/// EIP-2935, EIP-7002 and EIP-7251 from Prague).
+pub fn predeploys(spec: &NetworkSpec) -> Vec<(Address, GenesisAccount, &'static str)> {
     let scheduled = |fork| spec.network.forks.at(fork) != ForkAt::Never;
-    let predeploy = |code: &alloy_primitives::Bytes| {
+    let predeploy = |code: &Bytes| {
         GenesisAccount::default()
             .with_nonce(Some(1))
             .with_code(Some(code.clone()))
     };
-    let mut contracts = Vec::new();
+    let mut contracts = vec![(
+        DEPOSIT_CONTRACT_ADDRESS,
+        deposit_contract(),
+        "the deposit contract",
+    )];
     if scheduled(Fork::Deneb) {
         contracts.push((
             eip4788::BEACON_ROOTS_ADDRESS,
@@ -114,15 +156,15 @@ pub fn system_contracts(spec: &NetworkSpec) -> Vec<(Address, GenesisAccount, &'s
     contracts
 }
 
-/// Builds the execution genesis: funded accounts, the user's alloc and the system contracts.
-/// Fails when a user alloc entry would overwrite an account ethnet places.
+/// Builds the execution genesis: the predeployed contracts, funded accounts and the user's
+/// alloc. Fails when a user alloc entry would overwrite an account ethnet places.
 pub fn build(
     spec: &NetworkSpec,
     genesis_time: u64,
     funded: &[Address],
 ) -> Result<Genesis, CoreError> {
     let mut alloc: BTreeMap<Address, GenesisAccount> = BTreeMap::new();
-    for (address, account, _) in system_contracts(spec) {
+    for (address, account, _) in predeploys(spec) {
         alloc.insert(address, account);
     }
     let funded_account = GenesisAccount::default().with_balance(spec.accounts.balance);
@@ -131,7 +173,7 @@ pub fn build(
     }
     for (address, account) in &spec.accounts.alloc {
         if alloc.contains_key(address) {
-            let owner = system_contracts(spec)
+            let owner = predeploys(spec)
                 .into_iter()
                 .find(|(a, _, _)| a == address)
                 .map_or(
@@ -180,11 +222,41 @@ mod tests {
         assert_eq!(schedule, ["cancun", "osaka", "prague"]);
         assert_eq!(c.blob_schedule["cancun"].max_blob_count, 6);
         assert_eq!(c.blob_schedule["prague"].target_blob_count, 6);
-        assert_eq!(genesis.alloc.len(), 4, "four system contracts");
-        assert!(genesis
+        assert_eq!(
+            genesis.alloc.len(),
+            5,
+            "the deposit contract and four system contracts"
+        );
+        let mut system_contracts = genesis
             .alloc
-            .values()
-            .all(|a| a.nonce == Some(1) && a.code.is_some()));
+            .iter()
+            .filter(|(address, _)| **address != DEPOSIT_CONTRACT_ADDRESS);
+        assert!(system_contracts.all(|(_, a)| a.nonce == Some(1) && a.code.is_some()));
+    }
+
+    #[test]
+    fn deposit_contract_is_deployed_with_an_empty_tree() {
+        let account = deposit_contract();
+        let code = account.code.unwrap();
+        // solc's dispatcher prologue, and its metadata trailer naming solc 0.6.11.
+        assert!(code.starts_with(&hex::decode("6080604052").unwrap()));
+        assert!(code.ends_with(&hex::decode("64736f6c634300060b0033").unwrap()));
+        let storage = account.storage.unwrap();
+        let slots: Vec<u64> = storage
+            .keys()
+            .map(|slot| U256::from_be_bytes(slot.0).to::<u64>())
+            .collect();
+        assert_eq!(
+            slots,
+            (0x22..=0x40).collect::<Vec<u64>>(),
+            "zero_hashes[1..32]"
+        );
+        // zero_hashes[1] = sha256 of 64 zero bytes.
+        assert_eq!(
+            storage[&B256::from(U256::from(0x22))].to_string(),
+            "0xf5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b"
+        );
+        assert!(storage.values().all(|value| !value.is_zero()));
     }
 
     #[test]
@@ -202,7 +274,7 @@ mod tests {
     }
 
     #[test]
-    fn capella_only_has_no_cancun_fields_or_contracts() {
+    fn capella_only_has_no_cancun_fields_or_system_contracts() {
         let spec = spec_with(|s| {
             s.network.forks = ForkSchedule::ALL_AT_GENESIS
                 .with(Fork::Deneb, ForkAt::Never)
@@ -210,16 +282,18 @@ mod tests {
                 .with(Fork::Fulu, ForkAt::Never);
         });
         let genesis = build(&spec, 1000, &[]).unwrap();
-        assert!(genesis.alloc.is_empty());
+        let placed: Vec<_> = genesis.alloc.keys().collect();
+        assert_eq!(placed, [&DEPOSIT_CONTRACT_ADDRESS]);
         assert_eq!(genesis.excess_blob_gas, None);
         assert!(genesis.config.blob_schedule.is_empty());
     }
 
     #[test]
-    fn alloc_cannot_overwrite_system_contracts_or_funded_accounts() {
+    fn alloc_cannot_overwrite_predeploys_or_funded_accounts() {
         let funded = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
         for (target, owner) in [
             (eip4788::BEACON_ROOTS_ADDRESS, "EIP-4788"),
+            (DEPOSIT_CONTRACT_ADDRESS, "the deposit contract"),
             (funded, "derived from the network mnemonic"),
         ] {
             let spec = spec_with(|s| {
