@@ -9,7 +9,8 @@
 # prysm validator (ethnet's EIP-2335 keystores, each imported with its own password) on every
 # validator node, and waits, bounded, until every node has EL blocks, peers and a finalized
 # epoch >= 1; then `ethnet health` (ethnet's own verdict) must pass for every node, and the
-# genesis hash, genesis_validators_root, fork version, peer ids and a funded transfer are checked.
+# genesis hash, genesis_validators_root, fork version, peer ids, a funded transfer and a deposit
+# for a new validator through the genesis deposit contract are checked.
 #
 # Preset: MAINNET (32 slots/epoch). A `go build` of prysm can only run the mainnet preset: the
 # committed SSZ code (proto/**/*.ssz.go) is generated for mainnet sizes; the minimal preset needs
@@ -440,15 +441,19 @@ for i in "${!NODES[@]}"; do
 done
 log "every node: block 0 = $GENESIS_HASH, genesis_validators_root = $GVR, head fork = Fulu ($FULU_VERSION), enode and peer ids = ethnet's"
 
-# A transfer signed with one of ethnet's funded accounts (keystore + password from secrets/accounts,
+# Transactions signed with ethnet's funded accounts (keystore + password from secrets/accounts,
 # signed here with eth-keyfile/eth-keys, EIP-155), sent to the RPC node, checked on another node.
-SENDER=$(jq -r '.accounts[1].address' "$MANIFEST")
-RECIPIENT=$(jq -r '.accounts[2].address' "$MANIFEST")
-ks=$(find "$NET/secrets/accounts" -maxdepth 1 -iname "$SENDER.json" | sed -n 1p)
-[ -n "$ks" ] || die "no keystore for $SENDER"
 rpc_i=$(( N - 1 )); check_i=1
-cat >"$WORK/sendtx.py" <<'PYEOF'
-import json, sys, time, urllib.request
+keystore_of() { # <account index>: prints the keystore path of that funded account
+  local address ks
+  address=$(jq -r --argjson i "$1" '.accounts[$i].address' "$MANIFEST")
+  ks=$(find "$NET/secrets/accounts" -maxdepth 1 -iname "$address.json" | sed -n 1p)
+  [ -n "$ks" ] || die "no keystore for $address"
+  printf '%s' "$ks"
+}
+cat >"$WORK/ethtx.py" <<'PYEOF'
+"""Signs and sends legacy EIP-155 transactions over JSON-RPC, waits for their receipts."""
+import json, time, urllib.request
 import eth_keyfile
 from eth_keys import keys
 from eth_utils import keccak
@@ -476,43 +481,142 @@ def rlp(x):
 def length(n):
     return n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
 
+def load_key(keystore, password_file):
+    return keys.PrivateKey(eth_keyfile.extract_key_from_keyfile(keystore, open(password_file, "rb").read()))
+
+def send(key, send_port, check_port, chain_id, to, value, data=b""):
+    """Sends, then returns the successful receipt as the checking node reports it."""
+    sender = key.public_key.to_checksum_address()
+    nonce = int(rpc(send_port, "eth_getTransactionCount", [sender, "pending"]), 16)
+    gas_price = 2 * int(rpc(send_port, "eth_gasPrice", []), 16)
+    gas = 21000 if not data else 2 * int(rpc(send_port, "eth_estimateGas", [
+        {"from": sender, "to": to, "value": hex(value), "data": "0x" + data.hex()}]), 16)
+    fields = [nonce, gas_price, gas, bytes.fromhex(to[2:]), value, data]
+    sig = key.sign_msg_hash(keccak(rlp(fields + [chain_id, 0, 0])))
+    raw = rlp(fields + [sig.v + 35 + 2 * chain_id, sig.r, sig.s])
+    txh = rpc(send_port, "eth_sendRawTransaction", ["0x" + raw.hex()])
+    t0 = time.time()
+    while time.time() - t0 < 60:
+        receipt = rpc(check_port, "eth_getTransactionReceipt", [txh])
+        if receipt:
+            if receipt["status"] != "0x1":
+                raise SystemExit(f"transaction {txh} failed: {receipt}")
+            receipt["seconds"] = time.time() - t0
+            return receipt
+        time.sleep(1)
+    raise SystemExit(f"transaction {txh} not mined on the checking node within 60 s")
+PYEOF
+
+# A transfer: both balances move by exactly the value (and the fee).
+cat >"$WORK/transfer.py" <<'PYEOF'
+import sys
+from ethtx import load_key, rpc, send
 keystore, password, send_port, check_port, chain_id, to = sys.argv[1:7]
-chain_id = int(chain_id)
-key = keys.PrivateKey(eth_keyfile.extract_key_from_keyfile(keystore, open(password, "rb").read()))
+key = load_key(keystore, password)
 sender = key.public_key.to_checksum_address()
-to_b = bytes.fromhex(to[2:])
 value = 10**18
-bal = lambda port, a: int(rpc(port, "eth_getBalance", [a, "latest"]), 16)
-from_before, to_before = bal(check_port, sender), bal(check_port, to)
-nonce = int(rpc(send_port, "eth_getTransactionCount", [sender, "pending"]), 16)
-gas_price = 2 * int(rpc(send_port, "eth_gasPrice", []), 16)
-fields = [nonce, gas_price, 21000, to_b, value, b""]
-sig = key.sign_msg_hash(keccak(rlp(fields + [chain_id, 0, 0])))
-raw = rlp(fields + [sig.v + 35 + 2 * chain_id, sig.r, sig.s])
-txh = rpc(send_port, "eth_sendRawTransaction", ["0x" + raw.hex()])
-t0 = time.time()
-receipt = None
-while time.time() - t0 < 60:
-    receipt = rpc(check_port, "eth_getTransactionReceipt", [txh])
-    if receipt:
-        break
-    time.sleep(1)
-if not receipt:
-    raise SystemExit(f"transfer {txh} not mined on the checking node within 60 s")
-if receipt["status"] != "0x1":
-    raise SystemExit(f"transfer {txh} failed: {receipt}")
-block = int(receipt["blockNumber"], 16)
+balance = lambda a, block="latest": int(rpc(check_port, "eth_getBalance", [a, block]), 16)
+from_before, to_before = balance(sender), balance(to)
+receipt = send(key, send_port, check_port, int(chain_id), to, value)
+block = receipt["blockNumber"]
 fee = int(receipt["gasUsed"], 16) * int(receipt["effectiveGasPrice"], 16)
-from_after = int(rpc(check_port, "eth_getBalance", [sender, hex(block)]), 16)
-to_after = int(rpc(check_port, "eth_getBalance", [to, hex(block)]), 16)
+from_after, to_after = balance(sender, block), balance(to, block)
 if to_after - to_before != value or from_before - from_after != value + fee:
     raise SystemExit(f"balances: sender {from_before}->{from_after} (fee {fee}), "
                      f"recipient {to_before}->{to_after}, expected +/-{value}")
-print(f"transfer {txh} from {sender} mined in block {block} in {time.time() - t0:.1f} s; "
-      f"recipient +{value} wei, sender -{value} wei - fee {fee} wei")
+print(f"transfer {receipt['transactionHash']} from {sender} mined in block {int(block, 16)} in "
+      f"{receipt['seconds']:.1f} s; recipient +{value} wei, sender -{value} wei - fee {fee} wei")
 PYEOF
-python3 "$WORK/sendtx.py" "$ks" "${ks%.json}.password" "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" \
-  "$CHAIN_ID" "$RECIPIENT" >&2 || die "transfer check failed"
+(cd "$WORK" && python3 transfer.py "$(keystore_of 1)" "$(keystore_of 1 | sed 's/\.json$/.password/')" \
+  "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" "$CHAIN_ID" "$(jq -r '.accounts[2].address' "$MANIFEST")") >&2 \
+  || die "transfer check failed"
+
+# A deposit for a new validator through the genesis deposit contract. The deposit data is built
+# and signed with the official consensus specs; the contract's count and root, computed in the
+# EVM from the storage ethnet placed, must equal the spec's hash_tree_root of the deposit list
+# before and after; the beacon node must then hold the deposit as pending (EIP-6110).
+cat >"$WORK/deposit.py" <<'PYEOF'
+import json, secrets, sys, time, urllib.request
+from eth_consensus_specs.fulu import mainnet as spec
+from eth_consensus_specs.utils import bls
+from eth_consensus_specs.utils.ssz.ssz_typing import List
+from eth_utils import keccak
+from ethtx import load_key, rpc, send
+
+keystore, password, send_port, check_port, chain_id, contract, fork_version, beacon_port = sys.argv[1:9]
+key = load_key(keystore, password)
+sender = key.public_key.to_checksum_address()
+Deposits = List[spec.DepositData, 2**spec.DEPOSIT_CONTRACT_TREE_DEPTH]
+selector = lambda signature: keccak(text=signature)[:4]
+
+def call(signature):
+    return bytes.fromhex(rpc(check_port, "eth_call", [
+        {"to": contract, "data": "0x" + selector(signature).hex()}, "latest"])[2:])
+
+def contract_state():
+    count = call("get_deposit_count()")  # ABI bytes: offset, length 8, 8 little-endian bytes
+    return int.from_bytes(count[64:72], "little"), call("get_deposit_root()")
+
+count, root = contract_state()
+if (count, root) != (0, Deposits().hash_tree_root()):
+    raise SystemExit(f"deposit contract at genesis: count {count}, root 0x{root.hex()}; "
+                     f"the spec's empty deposit root is 0x{Deposits().hash_tree_root().hex()}")
+
+# Any nonzero scalar below the order of BLS12-381's subgroup (> 2**254) is a secret key.
+secret_key = 1 + secrets.randbits(253)
+message = spec.DepositMessage(
+    pubkey=bls.SkToPk(secret_key),
+    withdrawal_credentials=spec.ETH1_ADDRESS_WITHDRAWAL_PREFIX + bytes(11) + bytes.fromhex(sender[2:]),
+    amount=spec.MIN_ACTIVATION_BALANCE)
+domain = spec.compute_domain(spec.DOMAIN_DEPOSIT, spec.Version(bytes.fromhex(fork_version[2:])))
+deposit = spec.DepositData(
+    pubkey=message.pubkey, withdrawal_credentials=message.withdrawal_credentials,
+    amount=message.amount, signature=bls.Sign(secret_key, spec.compute_signing_root(message, domain)))
+
+def abi_bytes(value):
+    return len(value).to_bytes(32, "big") + value + bytes(-len(value) % 32)
+
+tails = [abi_bytes(bytes(deposit.pubkey)), abi_bytes(bytes(deposit.withdrawal_credentials)),
+         abi_bytes(bytes(deposit.signature))]
+offsets = [4 * 32, 4 * 32 + len(tails[0]), 4 * 32 + len(tails[0]) + len(tails[1])]
+calldata = (selector("deposit(bytes,bytes,bytes,bytes32)")
+            + b"".join(o.to_bytes(32, "big") for o in offsets) + bytes(deposit.hash_tree_root())
+            + b"".join(tails))
+receipt = send(key, send_port, check_port, int(chain_id), contract,
+               int(deposit.amount) * 10**9, calldata)
+
+event = "0x" + keccak(text="DepositEvent(bytes,bytes,bytes,bytes,bytes)").hex()
+events = [l for l in receipt["logs"] if l["address"].lower() == contract.lower() and l["topics"][:1] == [event]]
+if len(events) != 1:
+    raise SystemExit(f"deposit {receipt['transactionHash']}: {len(events)} DepositEvent logs, expected 1")
+count, root = contract_state()
+expected = Deposits([deposit]).hash_tree_root()
+if (count, root) != (1, expected):
+    raise SystemExit(f"deposit contract after one deposit: count {count}, root 0x{root.hex()}; "
+                     f"the spec's deposit root is 0x{expected.hex()}")
+
+pubkey = "0x" + bytes(deposit.pubkey).hex()
+t0 = time.time()
+while time.time() - t0 < 60:
+    with urllib.request.urlopen(
+            f"http://127.0.0.1:{beacon_port}/eth/v1/beacon/states/head/pending_deposits", timeout=5) as r:
+        pending = [d for d in json.load(r)["data"] if d["pubkey"] == pubkey]
+    if pending:
+        if int(pending[0]["amount"]) != spec.MIN_ACTIVATION_BALANCE:
+            raise SystemExit(f"pending deposit of {pubkey}: amount {pending[0]['amount']}")
+        break
+    time.sleep(2)
+else:
+    raise SystemExit(f"the beacon node holds no pending deposit for {pubkey} within 60 s")
+print(f"deposit {receipt['transactionHash']} for validator {pubkey[:18]}…: DepositEvent logged, "
+      f"contract count 1 and root 0x{expected.hex()[:16]}… as the spec computes, "
+      f"pending on the beacon chain {time.time() - t0:.1f} s after the receipt")
+PYEOF
+DEPOSIT_CONTRACT=$(sed -n 's/^DEPOSIT_CONTRACT_ADDRESS: *\(0x[0-9a-fA-F]*\).*/\1/p' "$NET/genesis/config.yaml")
+GENESIS_FORK_VERSION=$(sed -n 's/^GENESIS_FORK_VERSION: *\(0x[0-9a-fA-F]*\).*/\1/p' "$NET/genesis/config.yaml")
+(cd "$WORK" && python3 deposit.py "$(keystore_of 3)" "$(keystore_of 3 | sed 's/\.json$/.password/')" \
+  "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" "$CHAIN_ID" "$DEPOSIT_CONTRACT" "$GENESIS_FORK_VERSION" \
+  "$(port "$check_i" 7)") >&2 || die "deposit check failed"
 
 # Figures.
 printf '\n== devnet e2e figures (mainnet preset, %s s slots, %s validators, %s nodes) ==\n' \
