@@ -55,30 +55,11 @@ fn deposit_contract_code() -> Result<Vec<u8>, String> {
 
 /// The directory of the `alloy-genesis` package this crate is built against, asked of cargo.
 fn source_package_dir() -> Result<PathBuf, String> {
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let manifest =
-        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.toml");
-    let mut metadata = Command::new(cargo);
-    metadata
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(&manifest);
-    if let Ok(target) = env::var("TARGET") {
-        metadata.args(["--filter-platform", &target]);
-    }
-    if env::var_os("CARGO_NET_OFFLINE").is_some_and(|v| v == "true") {
-        metadata.arg("--offline");
-    }
-    let output = metadata
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
+    // Offline first: the packages are usually all present. `cargo metadata` also resolves
+    // dev-dependencies, which `cargo install` does not download, so then it may fetch them.
+    let output = cargo_metadata(true).or_else(|_| cargo_metadata(false))?;
     let metadata: Value =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+        serde_json::from_slice(&output).map_err(|e| format!("cargo metadata: {e}"))?;
     let this_crate = env::var("CARGO_PKG_NAME").expect("cargo sets it");
     let packages = metadata["packages"]
         .as_array()
@@ -106,4 +87,31 @@ fn source_package_dir() -> Result<PathBuf, String> {
         .parent()
         .expect("a manifest path has a parent")
         .to_path_buf())
+}
+
+/// `cargo metadata` of this crate's workspace for the target being built; its JSON output.
+fn cargo_metadata(offline: bool) -> Result<Vec<u8>, String> {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("Cargo.toml");
+    let mut metadata = Command::new(cargo);
+    metadata
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(&manifest);
+    if let Ok(target) = env::var("TARGET") {
+        metadata.args(["--filter-platform", &target]);
+    }
+    if offline {
+        metadata.arg("--offline");
+    }
+    let output = metadata
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(output.stdout)
 }
