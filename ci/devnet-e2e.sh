@@ -527,7 +527,8 @@ if to_after - to_before != value or from_before - from_after != value + fee:
 print(f"transfer {receipt['transactionHash']} from {sender} mined in block {int(block, 16)} in "
       f"{receipt['seconds']:.1f} s; recipient +{value} wei, sender -{value} wei - fee {fee} wei")
 PYEOF
-(cd "$WORK" && python3 transfer.py "$(keystore_of 1)" "$(keystore_of 1 | sed 's/\.json$/.password/')" \
+ks=$(keystore_of 1)
+(cd "$WORK" && python3 transfer.py "$ks" "${ks%.json}.password" \
   "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" "$CHAIN_ID" "$(jq -r '.accounts[2].address' "$MANIFEST")") >&2 \
   || die "transfer check failed"
 
@@ -614,7 +615,8 @@ print(f"deposit {receipt['transactionHash']} for validator {pubkey[:18]}…: Dep
 PYEOF
 DEPOSIT_CONTRACT=$(sed -n 's/^DEPOSIT_CONTRACT_ADDRESS: *\(0x[0-9a-fA-F]*\).*/\1/p' "$NET/genesis/config.yaml")
 GENESIS_FORK_VERSION=$(sed -n 's/^GENESIS_FORK_VERSION: *\(0x[0-9a-fA-F]*\).*/\1/p' "$NET/genesis/config.yaml")
-(cd "$WORK" && python3 deposit.py "$(keystore_of 3)" "$(keystore_of 3 | sed 's/\.json$/.password/')" \
+ks=$(keystore_of 3)
+(cd "$WORK" && python3 deposit.py "$ks" "${ks%.json}.password" \
   "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" "$CHAIN_ID" "$DEPOSIT_CONTRACT" "$GENESIS_FORK_VERSION" \
   "$(port "$check_i" 7)") >&2 || die "deposit check failed"
 

@@ -152,12 +152,14 @@ impl Helm {
         let mut elide_next = false;
         for arg in args {
             let arg = arg.to_string_lossy();
-            shown.push(if elide_next {
-                "…".into()
-            } else {
-                arg.to_string()
+            let is_set = arg.starts_with("--set");
+            shown.push(match arg.split_once('=') {
+                _ if elide_next => "…".into(),
+                // `--set=key=value`: the value is in the same argument.
+                Some((flag, _)) if is_set => format!("{flag}=…"),
+                _ => arg.to_string(),
             });
-            elide_next = arg.starts_with("--set");
+            elide_next = is_set && !arg.contains('=');
         }
         shown.join(" ")
     }
@@ -324,12 +326,13 @@ mod tests {
             "ethnet={}",
             "-f",
             "v.yaml",
+            "--set-string=token=s3cret",
         ]
         .map(OsString::from)
         .to_vec();
         assert_eq!(
             Helm::at("helm").shown_command(&args),
-            "helm install x --set … --set-json … -f v.yaml"
+            "helm install x --set … --set-json … -f v.yaml --set-string=…"
         );
     }
 

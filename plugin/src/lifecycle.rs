@@ -116,11 +116,7 @@ pub async fn seed(
         }
     };
     objects.push(manifest_object(&manifest, release, namespace));
-    store.check_ownership(&objects).await?;
-    let mut written = Vec::new();
-    store
-        .apply(&objects, |object| written.push(object.name().to_string()))
-        .await?;
+    let written = write_owned(store, &objects).await?;
     Ok(Seeded {
         manifest,
         reused,
@@ -148,6 +144,14 @@ pub async fn apply_artifacts(
             });
         }
     }
+    write_owned(store, objects).await
+}
+
+/// Applies `objects` in order once none of them belongs to someone else; the names written.
+async fn write_owned(
+    store: &ArtifactStore,
+    objects: &[ArtifactObject],
+) -> Result<Vec<String>, SeedError> {
     store.check_ownership(objects).await?;
     let mut written = Vec::new();
     store

@@ -693,6 +693,7 @@ fn build_for<P: PresetTypes>(
         current_justified_checkpoint: Checkpoint::default(),
         finalized_checkpoint: Checkpoint::default(),
         inactivity_scores: VariableList::new(vec![0; count]).expect("registry length"),
+        // A field-wise copy: the derived Clone would need the preset marker type to be Clone.
         current_sync_committee: SyncCommittee {
             pubkeys: sync_committee.pubkeys.clone(),
             aggregate_pubkey: sync_committee.aggregate_pubkey,

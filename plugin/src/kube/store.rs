@@ -70,8 +70,8 @@ pub enum StoreError {
     #[error(
         "release {release} in namespace {namespace} is missing {}; its keys cannot be made \
          again without forking the chain: restore them from a saved artifacts directory \
-         (`helm ethnet seed DIR --release {release} --apply`), or remove the network with `helm ethnet uninstall {release} --purge` and \
-         install a new one",
+         (`helm ethnet seed DIR --release {release} --apply`), or remove the network with \
+         `helm ethnet uninstall {release} --purge` and install a new one",
         .missing.join(", ")
     )]
     Missing {
