@@ -25,7 +25,7 @@
 # built if missing), E2E_SLOT_SECONDS (2; prysm v7.1.2 panics below 2), E2E_GENESIS_DELAY (s from generate to genesis, 60),
 # E2E_TIMEOUT (s after genesis to reach finality, 600), E2E_WORKDIR (default mktemp),
 # E2E_KEEP (1 keep the work dir, 0 remove it, default: keep it on failure only),
-# E2E_BUILD_NICE (nice level of builds, 15), E2E_CLIENT_NICE (nice level of the clients, 0),
+# CLIENTS_BUILD_NICE (nice level of builds, 15), E2E_CLIENT_NICE (nice level of the clients, 0),
 # E2E_CORRUPT (see --with-negative).
 # Exit codes: 0 verdict passed, 1 failed.
 set -euo pipefail
@@ -33,14 +33,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ETHNET_CACHE=${ETHNET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ethnet}
 export ETHNET_CACHE
-GETH_VERSION=v1.16.8
-PRYSM_MODULE=github.com/OffchainLabs/prysm/v7
-PRYSM_VERSION=v7.1.2
-PRYSM_COMMIT=7950a249266a692551e5a910adb9a82a02c92040   # the tag's commit, as the proxy reports it
+source "$ROOT/ci/clients.sh"   # pinned geth + prysm: versions, paths, install_geth, install_prysm
 SLOT_SECONDS=${E2E_SLOT_SECONDS:-2}
 GENESIS_DELAY=${E2E_GENESIS_DELAY:-60}
 TIMEOUT=${E2E_TIMEOUT:-600}
-BUILD_NICE=${E2E_BUILD_NICE:-15}
 CLIENT_NICE=${E2E_CLIENT_NICE:-0}
 KEEP=${E2E_KEEP:-auto}
 CORRUPT=${E2E_CORRUPT:-}
@@ -50,12 +46,6 @@ case "${1:-}" in
   "") ;;
   *) echo "usage: $0 [--with-negative]" >&2; exit 2 ;;
 esac
-
-GETH_DIR=$ETHNET_CACHE/geth-$GETH_VERSION
-PRYSM_DIR=$ETHNET_CACHE/prysm-$PRYSM_VERSION
-GETH=$GETH_DIR/geth
-BEACON=$PRYSM_DIR/beacon-chain
-VALIDATOR=$PRYSM_DIR/validator
 
 log() { printf '[e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
@@ -105,40 +95,6 @@ start() { # <label> <logfile> <command...>: starts in the background, records th
   local label=$1 logf=$2; shift 2
   nice -n "$CLIENT_NICE" "$@" >"$logf" 2>&1 &
   PIDS+=("$!"); NAMES+=("$label"); LOGS+=("$logf")
-}
-
-# ---------------------------------------------------------------- clients
-install_geth() {
-  if [ -x "$GETH" ]; then return; fi
-  log "installing geth $GETH_VERSION (go install)"
-  local t0=$SECONDS
-  mkdir -p "$GETH_DIR"
-  GOBIN=$GETH_DIR nice -n "$BUILD_NICE" go install "github.com/ethereum/go-ethereum/cmd/geth@$GETH_VERSION"
-  log "geth built in $((SECONDS - t0)) s"
-}
-
-install_prysm() {
-  if [ -x "$BEACON" ] && [ -x "$VALIDATOR" ]; then return; fi
-  log "building prysm $PRYSM_VERSION (module download + go build)"
-  local t0=$SECONDS src dir tmp
-  # go install refuses a module with replace directives, so: download, copy, build inside.
-  tmp=$(mktemp -d)
-  dir=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "$PRYSM_MODULE@$PRYSM_VERSION" \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
-  rm -rf "$tmp"
-  src=$ETHNET_CACHE/prysm-src-$PRYSM_VERSION
-  rm -rf "$src"
-  cp -r "$dir" "$src"
-  chmod -R u+w "$src"
-  # The module zip lacks third_party/go-bip39 (a nested module, so the zip leaves it out) that
-  # go.mod's replace points at; it is a copy of upstream v1.1.0, which the proxy still serves.
-  (cd "$src" && go mod edit -dropreplace=github.com/tyler-smith/go-bip39)
-  mkdir -p "$PRYSM_DIR"
-  local v=github.com/OffchainLabs/prysm/v7/runtime/version
-  (cd "$src" && CGO_ENABLED=1 GOFLAGS=-mod=mod nice -n "$BUILD_NICE" \
-     go build -ldflags "-X $v.gitTag=$PRYSM_VERSION -X $v.gitCommit=$PRYSM_COMMIT" \
-     -o "$PRYSM_DIR/" ./cmd/beacon-chain ./cmd/validator)
-  log "prysm built in $((SECONDS - t0)) s"
 }
 
 # ---------------------------------------------------------------- helpers
@@ -211,7 +167,7 @@ fi
 
 ETHNET_BIN=${ETHNET_BIN:-$ROOT/target/debug/ethnet}
 if [ ! -x "$ETHNET_BIN" ]; then
-  (cd "$ROOT" && nice -n "$BUILD_NICE" cargo build -q)
+  (cd "$ROOT" && nice -n "$CLIENTS_BUILD_NICE" cargo build -q)
 fi
 # shellcheck source=ci/tools.sh
 source "$ROOT/ci/tools.sh"   # HELM_BIN, which ethnet generate needs
