@@ -284,7 +284,7 @@ def main():
                         continue
                     n_enodes += 1
                     check_host(m.group(2), m.group(1), "enode")
-            for v in arg_values(ct, "--libp2p-addresses") + arg_values(ct, "--directPeers"):
+            for v in arg_values(ct, "--libp2p-addresses") + arg_values(ct, "--directPeers") + arg_values(ct, "--peer"):
                 for addr in filter(None, v.split(",")):
                     m = re.fullmatch(r"/dns4/([^/]+)/tcp/9000/p2p/(\w+)", addr)
                     if not m:

@@ -17,16 +17,18 @@ elMetrics: 6060
 clP2p: 9000
 clQuic: 9001
 clHttp: 5052
+clGrpc: 4000
 clMetrics: 5054
 vcMetrics: 5064
 {{- end -}}
 
 {{/*
 Image reference of a client, from clients.<client>.image (lighthouse picks minimalImage under
-the minimal preset).
+the minimal preset; a client with a separate validator image has validatorImage).
 Usage: {{ include "ethnet.image" (dict "client" "geth" "context" $) }}
 Params:
-  - client - String - Required. geth | ethereumjs | lighthouse | lodestar | tools.
+  - client - String - Required. A client of the registry (_clients.tpl), or tools.
+  - role - String - Optional. "validator" for the validator client's image.
   - context - Dict - Required. The root context.
 */}}
 {{- define "ethnet.image" -}}
@@ -34,6 +36,9 @@ Params:
 {{- $img := $c.image -}}
 {{- if and (eq .client "lighthouse") (eq .context.Values.network.preset "minimal") -}}
 {{- $img = $c.minimalImage -}}
+{{- end -}}
+{{- if and (eq (.role | default "") "validator") $c.validatorImage -}}
+{{- $img = $c.validatorImage -}}
 {{- end -}}
 image: {{ printf "%s:%s" $img.repository $img.tag | quote }}
 imagePullPolicy: {{ $img.pullPolicy }}

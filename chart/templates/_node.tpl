@@ -28,6 +28,8 @@ Params:
 {{- $identity := dict -}}
 {{- if $node }}{{ $identity = index ($v.ethnet.nodes | default dict) $node | default dict }}{{ end -}}
 {{- $sidecar := eq $v.peering.mode "sidecar" -}}
+{{- $elProfile := include "ethnet.clients.profile" $g.execution.client | fromYaml -}}
+{{- $clProfile := include "ethnet.clients.profile" $g.consensus.client | fromYaml -}}
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -77,7 +79,8 @@ spec:
         ethnet.io/node: {{ . }}
         {{- end }}
       annotations:
-        checksum/scripts: {{ include (print $ctx.Template.BasePath "/scripts-configmap.yaml") $ctx | sha256sum }}
+        {{- /* What this pod's init containers run: the script files and its clients' setup. */}}
+        checksum/scripts: {{ list ($ctx.Files.Glob "files/scripts/*.sh").AsConfig (include "ethnet.node.clientSetup" (dict "clients" (list $g.execution.client $g.consensus.client) "context" $ctx)) | toJson | sha256sum }}
         ethnet.io/genesis-hash: {{ $v.ethnet.genesisHash | default "unknown" | quote }}
         {{- with $g.podAnnotations }}
         {{- toYaml . | nindent 8 }}
@@ -115,6 +118,22 @@ spec:
               {{- include "ethnet.labels.selector" (dict "component" $prefix "context" $ctx) | nindent 14 }}
       {{- end }}
       initContainers:
+        {{- if $v.volumePermissions.enabled }}
+        {{- /* For storage that ignores fsGroup (hostPath and some local provisioners). */}}
+        - name: volume-permissions
+          {{- include "ethnet.image" (dict "client" "tools" "context" $ctx) | nindent 10 }}
+          command: ["chown", "-R", {{ printf "%v:%v" $v.podSecurityContext.runAsUser $v.podSecurityContext.runAsGroup | quote }}, "/data"]
+          securityContext:
+            runAsUser: 0
+            runAsNonRoot: false
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+              add: [CHOWN, DAC_OVERRIDE, FOWNER]
+          volumeMounts:
+            - {name: data, mountPath: /data}
+        {{- end }}
         - name: init-layout
           {{- include "ethnet.image" (dict "client" "tools" "context" $ctx) | nindent 10 }}
           command: ["/bin/sh", "/scripts/init.sh"]
@@ -126,7 +145,9 @@ spec:
             {{- with $node }}
             - {name: ETHNET_NODE, value: {{ . }}}
             {{- end }}
+            - {name: EL_CLIENT, value: {{ $g.execution.client }}}
             - {name: CL_CLIENT, value: {{ $g.consensus.client }}}
+            - {name: SHARE_SHELL, value: {{ or $elProfile.needsShell $clProfile.needsShell | default false | quote }}}
             - {name: IS_VALIDATOR, value: {{ $validator | quote }}}
             {{- with (dig "validators" "count" "" $identity) }}
             - {name: EXPECTED_KEYS, value: {{ . | quote }}}
@@ -142,16 +163,10 @@ spec:
             - {name: data, mountPath: /data}
             - {name: run, mountPath: /run/ethnet}
             - {name: tmp, mountPath: /tmp}
-        {{- if eq $g.execution.client "geth" }}
-        - name: init-geth
-          {{- include "ethnet.image" (dict "client" "geth" "context" $ctx) | nindent 10 }}
-          args: ["init", "--datadir=/data/geth", "/data/testnet/genesis.json"]
-          env:
-            - {name: HOME, value: /data}
-          {{- include "ethnet.containerSecurityContext" $ctx | nindent 10 }}
-          volumeMounts:
-            - {name: data, mountPath: /data}
-            - {name: tmp, mountPath: /tmp}
+        {{- range $client := list $g.execution.client $g.consensus.client }}
+        {{- if (include "ethnet.clients.profile" $client | fromYaml).initContainers }}
+        {{- include (printf "ethnet.client.%s.initContainers" $client) (dict "group" $group "node" $node "context" $ctx) | nindent 8 }}
+        {{- end }}
         {{- end }}
       containers:
         {{- include "ethnet.container.execution" (dict "group" $group "node" $node "context" $ctx) | nindent 8 }}
@@ -216,4 +231,17 @@ spec:
         - name: data
           emptyDir: {}
         {{- end }}
+{{- end -}}
+
+
+{{/*
+The setup scripts of the given clients, concatenated (for the pod's scripts checksum).
+Usage: {{ include "ethnet.node.clientSetup" (dict "clients" (list "geth" "prysm") "context" $) }}
+*/}}
+{{- define "ethnet.node.clientSetup" -}}
+{{- range $client := .clients -}}
+{{- if (include "ethnet.clients.profile" $client | fromYaml).setup -}}
+{{- include (printf "ethnet.client.%s.setup" $client) (dict "context" $.context) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}

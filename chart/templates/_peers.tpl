@@ -39,9 +39,13 @@ Params:
 
 {{/*
 Consensus-layer peers a beacon node dials: /dns4/<pod dns>/tcp/9000/p2p/<peerId>, comma separated.
-Bootnodes dial every node and every other node dials the bootnodes, so each link is configured on
-both ends (lodestar's directPeers needs that); with peering.consensusPeers "all" every node dials
-every node. The node itself is left out when known.
+With peering.consensusPeers "core" (the default) the core of the network, the bootnodes then the
+validator nodes (a number fixed at genesis), is a ring: every node dials every bootnode and the
+next two core nodes after itself; bootnode and RPC pods (group StatefulSets, one command line for
+all their pods) dial the bootnodes and the first two validator nodes. A restarted pod dials its
+own list again, so the loss and return of any one pod leaves every node connected; the lists
+grow with the bootnodes only (rendering stays linear), and adding RPC nodes changes no other
+pod's command line. With "all" every node dials every node.
 Usage: {{ include "ethnet.peers.multiaddrs" (dict "group" "validators" "self" "validator-0" "context" $) }}
 Params:
   - group - String - Required. The group of the node the list is for.
@@ -50,22 +54,41 @@ Params:
 */}}
 {{- define "ethnet.peers.multiaddrs" -}}
 {{- $ctx := .context -}}
+{{- $v := $ctx.Values -}}
 {{- $self := .self | default "" -}}
-{{- $ports := include "ethnet.ports" $ctx | fromYaml -}}
-{{- $groups := list "bootnodes" -}}
-{{- if or (eq $ctx.Values.peering.consensusPeers "all") (eq .group "bootnodes") -}}
-{{- $groups = list "bootnodes" "validators" "rpc" -}}
+{{- $bootnodes := int $v.nodes.bootnodes.replicas -}}
+{{- $core := add $bootnodes (int $v.nodes.validators.replicas) | int -}}
+{{- $targets := list -}}
+{{- if eq $v.peering.consensusPeers "all" -}}
+{{- range $group := list "bootnodes" "validators" "rpc" -}}
+{{- range $i := until (int (index $v.nodes $group).replicas) -}}
+{{- $targets = append $targets (dict "group" $group "ordinal" $i) -}}
 {{- end -}}
+{{- end -}}
+{{- else -}}
+{{- range $i := until $bootnodes -}}
+{{- $targets = append $targets (dict "group" "bootnodes" "ordinal" $i) -}}
+{{- end -}}
+{{- /* Position in the core ring: validator-i is bootnodes + i; the others act as position -1. */ -}}
+{{- $at := sub $bootnodes 1 | int -}}
+{{- if and (eq .group "validators") $self -}}
+{{- $at = add $bootnodes (trimPrefix "validator-" $self | int) | int -}}
+{{- end -}}
+{{- range $step := list 1 2 -}}
+{{- $j := mod (add $at $step) $core | int -}}
+{{- if ge $j $bootnodes -}}
+{{- $targets = append $targets (dict "group" "validators" "ordinal" (sub $j $bootnodes | int)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $port := (include "ethnet.ports" $ctx | fromYaml).clP2p | int -}}
 {{- $out := list -}}
-{{- range $group := $groups -}}
-{{- $prefix := include "ethnet.names.nodePrefix" $group -}}
-{{- range $i := until (int (index $ctx.Values.nodes $group).replicas) -}}
-{{- $name := printf "%s-%d" $prefix $i -}}
-{{- $id := dig $name "peerId" "" ($ctx.Values.ethnet.nodes | default dict) -}}
+{{- range $t := $targets -}}
+{{- $name := printf "%s-%d" (include "ethnet.names.nodePrefix" $t.group) $t.ordinal -}}
+{{- $id := dig $name "peerId" "" ($v.ethnet.nodes | default dict) -}}
 {{- if and $id (ne $name $self) -}}
-{{- $out = append $out (printf "/dns4/%s/tcp/%d/p2p/%s" (include "ethnet.names.podDns" (dict "group" $group "ordinal" $i "context" $ctx)) (int $ports.clP2p) $id) -}}
+{{- $out = append $out (printf "/dns4/%s/tcp/%d/p2p/%s" (include "ethnet.names.podDns" (dict "group" $t.group "ordinal" $t.ordinal "context" $ctx)) $port $id) -}}
 {{- end -}}
 {{- end -}}
-{{- end -}}
-{{- join "," $out -}}
+{{- join "," ($out | uniq) -}}
 {{- end -}}

@@ -2,10 +2,27 @@
 # ethnet init: lays out one node's genesis, consensus config and keys from the plugin's
 # artifacts (docs/artifacts.md). Never prints a secret.
 # Inputs (env): POD_NAME; ETHNET_GROUP node-name prefix (bootnode|validator|rpc); ETHNET_NODE the node name
-# when the pod runs exactly one known node; ARTIFACTS_PREFIX; CL_CLIENT; IS_VALIDATOR; EXPECTED_KEYS;
-# WAIT_HOSTS, DNS_WAIT_SECONDS; EL_BOOTNODES (bootnode enodes by DNS name).
+# when the pod runs exactly one known node; ARTIFACTS_PREFIX; EL_CLIENT, CL_CLIENT; IS_VALIDATOR;
+# EXPECTED_KEYS; WAIT_HOSTS, DNS_WAIT_SECONDS; EL_BOOTNODES (bootnode enodes by DNS name);
+# SHARE_SHELL (true: copy this static busybox to /run/ethnet/bin for images without a shell).
+# It runs again on every pod start, over its own earlier output on the kept volume: every file is
+# replaced, never written in place (the copies of Secret files are read-only).
 set -eu
 umask 027
+
+put() { # <src> <dst>: atomic replace (a restart never sees half a file, nor a read-only leftover)
+  mkdir -p "$(dirname "$2")"
+  rm -f "$2.tmp"
+  cp "$1" "$2.tmp"
+  mv -f "$2.tmp" "$2"
+}
+
+resolve() { # <host>: prints its IPv4 address, nothing when it does not resolve
+  # busybox nslookup prints the server's own "Address: <ip>:53" first; only an address after the
+  # "Name:" line is the answer.
+  nslookup "$1" 2>/dev/null | awk '/^Name:/ { named = 1; next }
+    named && /^Address/ { sub(/^Address( [0-9]+)?: */, ""); if ($0 ~ /^[0-9.]+$/) { print; exit } }'
+}
 
 node="${ETHNET_NODE:-}"
 if [ -z "$node" ]; then
@@ -26,33 +43,34 @@ g=/ethnet/genesis
 t=/data/testnet
 mkdir -p "$t" /run/ethnet/node
 for f in config.yaml genesis.json; do
-  cp "$g/$f" "$t/$f.tmp" && mv "$t/$f.tmp" "$t/$f"
+  put "$g/$f" "$t/$f"
 done
-gunzip -c "$g/genesis.ssz.gz" > "$t/genesis.ssz.tmp" && mv "$t/genesis.ssz.tmp" "$t/genesis.ssz"
+gunzip -c "$g/genesis.ssz.gz" > "$t/genesis.ssz.tmp" && mv -f "$t/genesis.ssz.tmp" "$t/genesis.ssz"
 block=0
 [ -f "$g/deposit_contract_block.txt" ] && block=$(cat "$g/deposit_contract_block.txt")
 echo "$block" > "$t/deploy_block.txt"
 echo "$block" > "$t/deposit_contract_block.txt"
-[ -f "$g/deposit_contract_block_hash.txt" ] && cp "$g/deposit_contract_block_hash.txt" "$t/"
-[ -f "$g/genesis-hash" ] && cp "$g/genesis-hash" "$t/genesis-hash"
+if [ -f "$g/deposit_contract_block_hash.txt" ]; then put "$g/deposit_contract_block_hash.txt" "$t/deposit_contract_block_hash.txt"; fi
+if [ -f "$g/genesis-hash" ]; then put "$g/genesis-hash" "$t/genesis-hash"; fi
 
-# Node identity: devp2p key (geth --nodekey), libp2p key (lighthouse network/key, lodestar peer-id json).
-cp "$keys/el-nodekey" /run/ethnet/node/el-nodekey
-cp "$keys/cl-network-key" /run/ethnet/node/cl-network-key
-cp "$keys/cl-peer-id.json" /run/ethnet/node/cl-peer-id.json
+# Node identity: devp2p key (geth --nodekey), libp2p key (raw, and lodestar's peer-id json).
+put "$keys/el-nodekey" /run/ethnet/node/el-nodekey
+put "$keys/cl-network-key" /run/ethnet/node/cl-network-key
+put "$keys/cl-peer-id.json" /run/ethnet/node/cl-peer-id.json
 echo "$node" > /run/ethnet/node/name
-case "${CL_CLIENT:-}" in
-  lighthouse)
-    mkdir -p /data/lighthouse/beacon/network
-    cp "$keys/cl-network-key" /data/lighthouse/beacon/network/key ;;
-  lodestar)
-    # lodestar (persistNetworkIdentity, the default) reads <dataDir>/peer-id.json.
-    mkdir -p /data/lodestar
-    cp "$keys/cl-peer-id.json" /data/lodestar/peer-id.json ;;
-esac
+if [ "${SHARE_SHELL:-false}" = true ]; then
+  mkdir -p /run/ethnet/bin
+  put "$(command -v busybox)" /run/ethnet/bin/busybox
+  chmod 0555 /run/ethnet/bin/busybox
+fi
+# What a client needs beyond that lives in its own setup script (templates/_client-<name>.tpl).
+for client in ${EL_CLIENT:-} ${CL_CLIENT:-}; do
+  if [ -f "/scripts/setup-$client.sh" ]; then . "/scripts/setup-$client.sh"; fi
+done
 
 # Validator keys: <validators>/0x<pk>/voting-keystore.json on the data volume (encrypted),
-# passwords in memory only (<secrets>/0x<pk>); the layout lighthouse and lodestar both read.
+# passwords in memory only (<secrets>/0x<pk>); the layout lighthouse and lodestar read, and
+# prysm's wallet step imports from.
 if [ "${IS_VALIDATOR:-false}" = true ]; then
   vdir=/data/vc/validators
   sdir=/run/ethnet/vc-secrets
@@ -61,9 +79,8 @@ if [ "${IS_VALIDATOR:-false}" = true ]; then
   for ks in "$keys"/0x*.json; do
     [ -e "$ks" ] || continue
     pk=$(basename "$ks" .json)
-    mkdir -p "$vdir/$pk"
-    cp "$ks" "$vdir/$pk/voting-keystore.json"
-    cp "$keys/$pk.txt" "$sdir/$pk"
+    put "$ks" "$vdir/$pk/voting-keystore.json"
+    put "$keys/$pk.txt" "$sdir/$pk"
     n=$((n + 1))
   done
   echo "ethnet-init: ${n} validator keystores"
@@ -73,16 +90,18 @@ if [ "${IS_VALIDATOR:-false}" = true ]; then
   fi
 fi
 
-# Wait (bounded) for the bootnodes' DNS names: pods start in parallel.
+# Wait (bounded) for the bootnodes' DNS names: pods start in parallel. A name that does not
+# resolve in time fails init, and the kubelet runs it again: a client never starts with a
+# bootnode list it would have to be restarted to correct.
 if [ -n "${WAIT_HOSTS:-}" ] && [ "${DNS_WAIT_SECONDS:-0}" -gt 0 ]; then
   end=$(( $(date +%s) + DNS_WAIT_SECONDS ))
   for h in $WAIT_HOSTS; do
-    until nslookup "$h" >/dev/null 2>&1; do
+    until [ -n "$(resolve "$h")" ]; do
       if [ "$(date +%s)" -ge "$end" ]; then
-        echo "ethnet-init: ${h} does not resolve yet; starting anyway" >&2
-        break
+        echo "ethnet-init: bootnode ${h} does not resolve after ${DNS_WAIT_SECONDS}s; init will be retried" >&2
+        exit 1
       fi
-      sleep 2
+      sleep 1
     done
   done
 fi
@@ -98,8 +117,11 @@ for e in $(echo "${EL_BOOTNODES:-}" | tr ',' ' '); do
   host=${hp%:*}
   port=${hp##*:}
   static="${static:+$static, }\"$e\""
-  ip=$(nslookup "$host" 2>/dev/null | awk '/^Address/ { a = $NF } END { print a }')
-  [ -n "$ip" ] || continue
+  ip=$(resolve "$host")
+  if [ -z "$ip" ]; then
+    echo "ethnet-init: bootnode ${host} does not resolve; init will be retried" >&2
+    exit 1
+  fi
   boot="${boot:+$boot,}${id}@${ip}:${port}"
 done
 echo "$boot" > /run/ethnet/node/el-bootnodes-ip
