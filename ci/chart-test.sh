@@ -203,19 +203,35 @@ init_env() { # <root> : lay out the genesis ConfigMap, the key volumes and a stu
     printf '{"id":"16Uiu2HAm","pubKey":"x","privKey":"y"}' >"$k/cl-peer-id.json"
   done
   for pk in 0xaa 0xbb; do printf '{}' >"$r/ethnet/keys/$pk.json"; printf 'pw' >"$r/ethnet/keys/$pk.txt"; done
+  # Secret volumes are mounted 0440: a copy of such a file cannot be overwritten in place.
+  find "$r/ethnet" -type f -exec chmod 0440 {} +
+  # A stub nslookup answering as busybox's does: the server's own address first, then the answer.
   # shellcheck disable=SC2016 # the stub's own $1
   printf '#!/bin/sh\nprintf "Server:\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\nName:\\t%%s\\nAddress: 10.1.2.3\\n" "$1"\n' \
     >"$r/bin/nslookup"
   chmod +x "$r/bin/nslookup"
-  sed -e "s#/run/ethnet#@RUN@#g" -e "s#/ethnet/#$r/ethnet/#g" -e "s#/data#$r/data#g" -e "s#@RUN@#$r/run/ethnet#g" \
-    "$CHART/files/scripts/init.sh" >"$r/init.sh"
+  # The clients' setup scripts, as the chart renders them into the scripts ConfigMap.
+  mkdir -p "$r/scripts"
+  "$HELM_4_1" template t "$CHART" --show-only templates/scripts-configmap.yaml | python3 -c '
+import sys, yaml, pathlib
+for name, text in yaml.safe_load(sys.stdin)["data"].items():
+    if name.startswith("setup-"):
+        pathlib.Path(sys.argv[1], name).write_text(text)' "$r/scripts"
+  local moved=(-e "s#/run/ethnet#@RUN@#g" -e "s#/ethnet/#$r/ethnet/#g" -e "s#/data#$r/data#g"
+    -e "s#/scripts/#$r/scripts/#g" -e "s#@RUN@#$r/run/ethnet#g")
+  sed "${moved[@]}" "$CHART/files/scripts/init.sh" >"$r/init.sh"
+  for f in "$r"/scripts/setup-*.sh; do sed -i "${moved[@]}" "$f"; done
+  # The script runs as the pods' non-root user: root would write over read-only files anyway.
+  chown -R 10001:10001 "$r"
+  chmod o+x "$OUT"
 }
 ENODE_ID=$(printf '%0128d' 7)
 init_run() { # <root> <env...> : run the script with a fixed environment
   local r=$1
   shift
-  env -i PATH="$r/bin:$PATH" ARTIFACTS_PREFIX=t DNS_WAIT_SECONDS=0 \
-    EL_BOOTNODES="enode://$ENODE_ID@t-bootnode-0.t-bootnode-hl.ns.svc.cluster.local:30303" "$@" sh "$r/init.sh"
+  setpriv --reuid=10001 --regid=10001 --clear-groups env -i PATH="$r/bin:$PATH" ARTIFACTS_PREFIX=t \
+    DNS_WAIT_SECONDS=0 EL_BOOTNODES="enode://$ENODE_ID@t-bootnode-0.t-bootnode-hl.ns.svc.cluster.local:30303" \
+    "$@" sh "$r/init.sh"
 }
 init_validator() {
   local r="$OUT/init-v"
@@ -229,7 +245,6 @@ init_validator() {
   [ "$(cat "$r/run/ethnet/vc-secrets/0xaa")" = pw ]
   [ "$(cat "$r/data/lighthouse/beacon/network/key")" = RAWKEY32 ]
   cmp -s "$r/ethnet/keys/el-nodekey" "$r/run/ethnet/node/el-nodekey"
-  [ "$(cat "$r/run/ethnet/node/el-bootnodes-ip")" = "enode://$ENODE_ID@10.1.2.3:30303" ]
   python3 - "$r/run/ethnet/node/geth.toml" "$ENODE_ID" <<'EOP'
 import sys, tomllib
 p2p = tomllib.load(open(sys.argv[1], "rb"))["Node"]["P2P"]
@@ -237,6 +252,27 @@ i = sys.argv[2]
 assert p2p["StaticNodes"] == [f"enode://{i}@t-bootnode-0.t-bootnode-hl.ns.svc.cluster.local:30303"], p2p
 assert p2p["BootstrapNodes"] == p2p["BootstrapNodesV5"] == [f"enode://{i}@10.1.2.3:30303"], p2p
 EOP
+}
+init_restart() { # a pod restart runs init again over its own output: every file is replaced
+  local r="$OUT/init-r"
+  init_env "$r"
+  init_run "$r" POD_NAME=t-validator-1-0 ETHNET_NODE=validator-1 CL_CLIENT=lighthouse IS_VALIDATOR=true EXPECTED_KEYS=2
+  init_run "$r" POD_NAME=t-validator-1-0 ETHNET_NODE=validator-1 CL_CLIENT=lighthouse IS_VALIDATOR=true EXPECTED_KEYS=2
+}
+init_prysm() { # prysm's setup: the libp2p key hex-encoded; the shared shell for its wallet step
+  local r="$OUT/init-p"
+  init_env "$r"
+  mkdir -p "$r/bin" && ln -sf "$(command -v busybox || echo /bin/busybox)" "$r/bin/busybox"
+  init_run "$r" POD_NAME=t-rpc-0 ETHNET_GROUP=rpc EL_CLIENT=geth CL_CLIENT=prysm SHARE_SHELL=true
+  [ "$(cat "$r/run/ethnet/node/cl-network-key.hex")" = "$(printf RAWKEY32 | od -An -v -tx1 | tr -d ' \n')" ]
+  [ -x "$r/run/ethnet/bin/busybox" ]
+}
+init_unresolved() { # a bootnode that does not resolve fails init (the kubelet retries it)
+  local r="$OUT/init-u"
+  init_env "$r"
+  printf '#!/bin/sh\nprintf "Server:\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\n** server can'"'"'t find %%s: NXDOMAIN\\n" "$1"\n' \
+    >"$r/bin/nslookup"
+  init_run "$r" POD_NAME=t-rpc-0 ETHNET_GROUP=rpc CL_CLIENT=lighthouse
 }
 init_bootnode() {
   local r="$OUT/init-b"
@@ -259,6 +295,9 @@ init_no_keys() {
 }
 check "init.sh lays out a validator node (genesis, keys, peers)" init_validator
 check "init.sh picks the bootnode's keys by pod ordinal" init_bootnode
+check "init.sh runs again over its own output (a pod restart)" init_restart
+check "init.sh sets up prysm (hex libp2p key, shared busybox)" init_prysm
+reject "init.sh fails when a bootnode does not resolve (no DNS server address as a peer)" init_unresolved
 reject "init.sh refuses a key count that differs from the manifest" init_wrong_count
 reject "init.sh refuses a node without keys" init_no_keys
 

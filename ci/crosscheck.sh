@@ -43,12 +43,15 @@ scenario() { # <label> <helm flags…>
 
 set +e
 scenario mainnet-default
-scenario minimal-fast --set network.preset=minimal --set network.slotSeconds=2 \
+# The minimal preset with lodestar: prysm's and lighthouse's release builds run mainnet only.
+LODESTAR=(--set nodes.bootnodes.consensus.client=lodestar --set nodes.validators.consensus.client=lodestar
+  --set nodes.rpc.consensus.client=lodestar)
+scenario minimal-fast --set network.preset=minimal --set network.slotSeconds=2 "${LODESTAR[@]}" \
   --set validators.count=64 --set nodes.validators.replicas=3 \
   --set validators.withdrawalCredentials.type=0x01 \
   --set validators.withdrawalCredentials.address=0x8943545177806ED17B9F23F0a21ee5948eCaa776 \
   --set-json 'accounts.alloc={"0x8943545177806ED17B9F23F0a21ee5948eCaa776":{"balance":"0x10","storage":{"0x01":"0x2a"},"code":"0x6001"}}'
-scenario minimal-compounding --set network.preset=minimal --set validators.count=40 \
+scenario minimal-compounding --set network.preset=minimal --set validators.count=40 "${LODESTAR[@]}" \
   --set validators.withdrawalCredentials.type=0x02 \
   --set validators.withdrawalCredentials.address=0x8943545177806ed17b9f23f0a21ee5948ecaa776
 # The checkers must be able to fail: a state root that does not match its file is caught.

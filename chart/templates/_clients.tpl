@@ -22,7 +22,7 @@ here, writing its _client-<name>.tpl, a values block under clients.<name> and a 
 Usage: {{ $registry := include "ethnet.clients.registry" . | fromYaml }}
 */}}
 {{- define "ethnet.clients.registry" -}}
-execution: [geth, ethereumjs]
+execution: [geth]
 consensus: [lighthouse, lodestar, prysm]
 {{- end -}}
 

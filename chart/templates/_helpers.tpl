@@ -23,8 +23,8 @@ vcMetrics: 5064
 {{- end -}}
 
 {{/*
-Image reference of a client, from clients.<client>.image (lighthouse picks minimalImage under
-the minimal preset; a client with a separate validator image has validatorImage).
+Image reference of a client, from clients.<client>.image (or validatorImage, for a client with a
+separate validator client image).
 Usage: {{ include "ethnet.image" (dict "client" "geth" "context" $) }}
 Params:
   - client - String - Required. A client of the registry (_clients.tpl), or tools.
@@ -34,9 +34,6 @@ Params:
 {{- define "ethnet.image" -}}
 {{- $c := index .context.Values.clients .client -}}
 {{- $img := $c.image -}}
-{{- if and (eq .client "lighthouse") (eq .context.Values.network.preset "minimal") -}}
-{{- $img = $c.minimalImage -}}
-{{- end -}}
 {{- if and (eq (.role | default "") "validator") $c.validatorImage -}}
 {{- $img = $c.validatorImage -}}
 {{- end -}}

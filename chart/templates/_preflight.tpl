@@ -34,9 +34,6 @@ Params:
 {{- fail "ingress.basicAuth.enabled is true but ingress.basicAuth.secretName is empty: create an htpasswd Secret (key \"auth\") and name it there; the chart never creates credentials" -}}
 {{- end -}}
 {{- end -}}
-{{- if eq $v.nodes.bootnodes.execution.client "ethereumjs" -}}
-{{- fail "nodes.bootnodes.execution.client is ethereumjs, which cannot load a pre-generated node key, so its enode is unknown before install: use geth for bootnodes (ethereumjs is fine on validators and rpc)" -}}
-{{- end -}}
 {{- if eq $v.peering.mode "sidecar" -}}
 {{- if not (and $v.peering.sidecar.image.repository $v.peering.sidecar.image.tag) -}}
 {{- fail "peering.mode is sidecar but peering.sidecar.image.repository/tag are empty: ethnet publishes no peer sidecar image yet" -}}

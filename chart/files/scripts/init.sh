@@ -108,7 +108,7 @@ fi
 
 # Execution-layer peers from the bootnode enodes (DNS names). geth takes them as static nodes by
 # name (its dialer re-resolves names) and, resolved to IPs, as discovery bootstrap nodes (discovery
-# needs IPs); ethereumjs takes the resolved list.
+# needs IPs).
 static=""
 boot=""
 for e in $(echo "${EL_BOOTNODES:-}" | tr ',' ' '); do
@@ -124,7 +124,6 @@ for e in $(echo "${EL_BOOTNODES:-}" | tr ',' ' '); do
   fi
   boot="${boot:+$boot,}${id}@${ip}:${port}"
 done
-echo "$boot" > /run/ethnet/node/el-bootnodes-ip
 toml_boot=$(echo "$boot" | tr ',' ' ' | awk '{ for (i = 1; i <= NF; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), $i }')
 cat > /run/ethnet/node/geth.toml <<EOT
 [Node.P2P]

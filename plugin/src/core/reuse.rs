@@ -230,7 +230,7 @@ mod tests {
     fn more_rpc_nodes_get_new_identities_and_old_ones_stay() {
         let (mut spec, manifest) = stored();
         group(&mut spec, Role::Rpc).replicas = 3;
-        group(&mut spec, Role::Rpc).execution_client = "ethereumjs".into();
+        group(&mut spec, Role::Rpc).execution_client = "reth".into();
         let reuse = reuse(&manifest, &spec, &mut rng()).unwrap();
         let added: Vec<&str> = reuse.new_nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(added, ["rpc-1", "rpc-2"]);
@@ -249,7 +249,7 @@ mod tests {
             .iter()
             .find(|n| n.name == "rpc-0")
             .unwrap();
-        assert_eq!(rpc0.execution_client, "ethereumjs");
+        assert_eq!(rpc0.execution_client, "reth");
         assert_eq!(reuse.manifest.el, manifest.el);
         assert_eq!(reuse.manifest.cl, manifest.cl);
         // Each new node has its own Secret, listed in the manifest and among the new files.
@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn the_validator_execution_client_may_change() {
         let (mut spec, manifest) = stored();
-        group(&mut spec, Role::Validator).execution_client = "ethereumjs".into();
+        group(&mut spec, Role::Validator).execution_client = "reth".into();
         let reuse = reuse(&manifest, &spec, &mut rng()).unwrap();
         assert!(reuse.new_nodes.is_empty());
         assert!(

@@ -23,9 +23,38 @@ pub const PUBLIC_CHAIN_IDS: &[(u64, &str)] = &[
 ];
 
 /// Execution clients the chart can run.
-pub const EXECUTION_CLIENTS: &[&str] = &["geth", "ethereumjs"];
+pub const EXECUTION_CLIENTS: &[&str] = &["geth"];
 /// Consensus clients the chart can run.
-pub const CONSENSUS_CLIENTS: &[&str] = &["lighthouse", "lodestar"];
+pub const CONSENSUS_CLIENTS: &[&str] = &["lighthouse", "lodestar", "prysm"];
+
+/// What a consensus client's published builds can run, where that is narrower than the spec.
+struct ConsensusLimits {
+    client: &'static str,
+    /// Presets its builds support.
+    presets: &'static [Preset],
+    /// Shortest slot it runs.
+    min_slot_seconds: u64,
+    why: &'static str,
+}
+
+const CONSENSUS_LIMITS: &[ConsensusLimits] = &[
+    ConsensusLimits {
+        client: "prysm",
+        presets: &[Preset::Mainnet],
+        min_slot_seconds: 2,
+        // Its committed SSZ code is generated for mainnet sizes (minimal needs a bazel build),
+        // and v7.1.2 panics on slots below 2 s.
+        why: "prysm's published builds run the mainnet preset only, with slots of 2 s or more",
+    },
+    ConsensusLimits {
+        client: "lighthouse",
+        presets: &[Preset::Mainnet],
+        min_slot_seconds: 1,
+        // The minimal preset needs lighthouse's spec-minimal cargo feature, which its release
+        // images do not list among their build features.
+        why: "lighthouse's release images are built for the mainnet preset",
+    },
+];
 
 // ---------------------------------------------------------------------------------------------
 // Raw values, exactly as helm renders them.
@@ -465,7 +494,40 @@ impl SpecFile {
             nodes: nodes.expect("no problems"),
             notes: Vec::new(),
         };
+        check_client_limits(&spec)?;
         check_validator_split(spec)
+    }
+}
+
+fn check_client_limits(spec: &NetworkSpec) -> Result<(), SpecErrors> {
+    let mut problems = Vec::new();
+    for group in &spec.nodes {
+        let Some(limits) = CONSENSUS_LIMITS
+            .iter()
+            .find(|l| l.client == group.consensus_client)
+        else {
+            continue;
+        };
+        let preset_ok = limits.presets.contains(&spec.network.preset);
+        if !preset_ok || spec.network.slot_seconds < limits.min_slot_seconds {
+            problems.push(SpecProblem::new(
+                &format!("nodes.{}.consensus.client", group.role.values_key()),
+                format!(
+                    "{} cannot run network.preset {} with network.slotSeconds {}: {}; use \
+                     network.preset mainnet and slotSeconds >= {}, or another consensus client",
+                    limits.client,
+                    spec.network.preset.as_str(),
+                    spec.network.slot_seconds,
+                    limits.why,
+                    limits.min_slot_seconds
+                ),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SpecErrors(problems))
     }
 }
 

@@ -219,17 +219,17 @@ fn unknown_execution_client() {
         &[
             "nodes.rpc.execution.client",
             "\"parity\"",
-            "geth, ethereumjs",
+            "geth",
         ],
     );
 }
 
 #[test]
 fn unknown_consensus_client() {
-    let msg = rejected(|v| v["nodes"]["validators"]["consensus"]["client"] = json!("prysm"));
+    let msg = rejected(|v| v["nodes"]["validators"]["consensus"]["client"] = json!("teku"));
     assert_mentions(
         &msg,
-        &["nodes.validators.consensus.client", "lighthouse, lodestar"],
+        &["nodes.validators.consensus.client", "lighthouse, lodestar, prysm"],
     );
 }
 
@@ -415,4 +415,23 @@ fn withdrawal_credentials() {
         v["validators"]["withdrawalCredentials"] = json!({"type": "0x00", "address": address})
     });
     assert_mentions(&msg, &["remove the address"]);
+}
+
+#[test]
+fn prysm_runs_the_mainnet_preset_with_slots_of_two_seconds_or_more() {
+    let spec = accepted(|v| {
+        v["nodes"]["validators"]["consensus"]["client"] = json!("prysm");
+        v["network"]["slotSeconds"] = json!(2);
+    });
+    assert_eq!(spec.group(Role::Validator).consensus_client, "prysm");
+    let m = rejected(|v| {
+        v["nodes"]["rpc"]["consensus"]["client"] = json!("prysm");
+        v["network"]["preset"] = json!("minimal");
+    });
+    assert_mentions(&m, &["nodes.rpc.consensus.client", "prysm", "minimal", "mainnet"]);
+    let m = rejected(|v| {
+        v["nodes"]["bootnodes"]["consensus"]["client"] = json!("prysm");
+        v["network"]["slotSeconds"] = json!(1);
+    });
+    assert_mentions(&m, &["nodes.bootnodes.consensus.client", "slotSeconds 1", ">= 2"]);
 }
