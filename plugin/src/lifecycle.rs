@@ -4,15 +4,17 @@
 //! decides: none means a new network (generate, check no foreign object is in the way, write
 //! everything, manifest last); one means the network exists (refuse forking changes, write only
 //! the identities of added nodes, then the updated manifest). Every refusal happens before the
-//! first write.
+//! first write, and the writes of one run exclude every other run's: each run claims the
+//! manifest ConfigMap before writing and finishes it under the resourceVersion it claimed
+//! (see `kube::store`), so two installs started together never mix two networks' keys.
 
 use rand::{CryptoRng, RngCore};
 
 use crate::{
     core::{reuse::reuse, Artifacts, CoreError, Manifest, NetworkSpec},
     kube::{
-        objects::{manifest_object, objects_from_files, ArtifactObject},
-        store::{ArtifactStore, StoreError},
+        objects::{object_name, objects_from_files, ArtifactObject, MANIFEST_SET},
+        store::{ArtifactStore, ManifestRecord, SeedingClaim, StoreError},
     },
 };
 
@@ -88,7 +90,11 @@ pub async fn seed(
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<Seeded, SeedError> {
     let namespace = Some(store.namespace());
-    let (manifest, mut objects, reused) = match store.manifest().await? {
+    let record = store.manifest_record().await?;
+    // Before any slow work: another run is writing this release right now.
+    store.refuse_live_claim(record.as_ref())?;
+    let stored = record.as_ref().and_then(|r| r.manifest.clone());
+    let (manifest, objects, reused) = match stored {
         Some(stored) => {
             store.check_complete(&stored).await?;
             let plan = reuse(&stored, spec, rng)?;
@@ -115,8 +121,7 @@ pub async fn seed(
             (manifest, objects, false)
         }
     };
-    objects.push(manifest_object(&manifest, release, namespace));
-    let written = write_owned(store, &objects).await?;
+    let written = write_claimed(store, release, record.as_ref(), &objects, &manifest).await?;
     Ok(Seeded {
         manifest,
         reused,
@@ -126,15 +131,17 @@ pub async fn seed(
 
 /// Applies artifacts made elsewhere (`ethnet generate`, a backup) to the release: onto an
 /// empty namespace, or onto the same network to restore objects that went missing. Refuses a
-/// different network before any write. `objects` are the artifact objects with the manifest's
-/// ConfigMap last.
+/// different network before any write. `objects` are the artifact objects; the manifest is
+/// written after them.
 pub async fn apply_artifacts(
     store: &ArtifactStore,
     release: &str,
     manifest: &Manifest,
     objects: &[ArtifactObject],
 ) -> Result<Vec<String>, SeedError> {
-    if let Some(stored) = store.manifest().await? {
+    let record = store.manifest_record().await?;
+    store.refuse_live_claim(record.as_ref())?;
+    if let Some(stored) = record.as_ref().and_then(|r| r.manifest.as_ref()) {
         if stored.el.genesis_hash != manifest.el.genesis_hash {
             return Err(SeedError::OtherNetwork {
                 release: release.into(),
@@ -144,18 +151,43 @@ pub async fn apply_artifacts(
             });
         }
     }
-    write_owned(store, objects).await
+    write_claimed(store, release, record.as_ref(), objects, manifest).await
 }
 
-/// Applies `objects` in order once none of them belongs to someone else; the names written.
-async fn write_owned(
+/// Once none of `objects` belongs to someone else: claims the release, applies `objects` in
+/// order, then stores `manifest`; the names written. A failure releases the claim, leaving
+/// no manifest for a new network, so the next run replaces the partial objects.
+async fn write_claimed(
     store: &ArtifactStore,
+    release: &str,
+    record: Option<&ManifestRecord>,
     objects: &[ArtifactObject],
+    manifest: &Manifest,
 ) -> Result<Vec<String>, SeedError> {
     store.check_ownership(objects).await?;
+    let mut claim = store.claim(record).await?;
     let mut written = Vec::new();
-    store
-        .apply(objects, |object| written.push(object.name().to_string()))
-        .await?;
+    let result = write_under_claim(store, &mut claim, objects, manifest, &mut written).await;
+    if let Err(error) = result {
+        // Best effort: a claim left behind only delays the next run until it goes stale.
+        let _ = store.release_claim(&mut claim).await;
+        return Err(error.into());
+    }
+    written.push(object_name(release, MANIFEST_SET));
     Ok(written)
+}
+
+async fn write_under_claim(
+    store: &ArtifactStore,
+    claim: &mut SeedingClaim,
+    objects: &[ArtifactObject],
+    manifest: &Manifest,
+    written: &mut Vec<String>,
+) -> Result<(), StoreError> {
+    for object in objects {
+        store.renew_if_due(claim).await?;
+        store.apply(object).await?;
+        written.push(object.name().to_string());
+    }
+    store.finish(claim, manifest).await
 }

@@ -13,9 +13,15 @@ use anyhow::{bail, Context};
 use crate::{
     cli::{AccountsArgs, OutputFormat, ReleaseArgs, StatusArgs, UninstallArgs},
     core::Manifest,
-    health::{check_network, Check, Expectations, NodeEndpoints, RpcClient, Verdict},
+    health::{
+        check_network_via, Check, Expectations, NodeEndpoints, RpcClient, Transport, Verdict,
+    },
     helm::Helm,
-    kube::{client_from_helm_env, pods::node_pods, proxy::ApiProxy, store::ArtifactStore},
+    kube::{
+        client_from_helm_env,
+        pods::{node_pods, pod_proxy_path},
+        store::ArtifactStore,
+    },
     lifecycle::{seed, Intent},
 };
 
@@ -203,14 +209,17 @@ async fn watch(
 ) -> anyhow::Result<Verdict> {
     let expect = Expectations::for_manifest(manifest, min_peers, finality);
     let deadline = Instant::now() + Duration::from_secs(wait_seconds);
-    let proxy = ApiProxy::start(client.clone())
-        .await
-        .context("starting the local API proxy")?;
+    // Pods are reached through the API server's pod proxy by the kube client itself: no local
+    // listener that other processes could use with the kubeconfig's credentials.
+    let transport = Transport::ApiServer {
+        client: client.clone(),
+        timeout: expect.request_timeout,
+    };
     // A spinner on stderr while waiting; indicatif hides it when stderr is not a terminal.
     let spinner = indicatif::ProgressBar::new_spinner();
     loop {
         let verdict =
-            cluster_verdict(client, &proxy, namespace, release, manifest, &expect).await?;
+            cluster_verdict(client, &transport, namespace, release, manifest, &expect).await?;
         let left = deadline.saturating_duration_since(Instant::now());
         if verdict.healthy || left.is_zero() {
             spinner.finish_and_clear();
@@ -231,7 +240,7 @@ async fn watch(
 /// server's pod proxy. A node whose pod is not Ready fails once, with the reason.
 async fn cluster_verdict(
     client: &kube::Client,
-    proxy: &ApiProxy,
+    transport: &Transport,
     namespace: &str,
     release: &str,
     manifest: &Manifest,
@@ -247,12 +256,12 @@ async fn cluster_verdict(
             let pod = p.pod.as_deref()?;
             Some(NodeEndpoints {
                 name: p.node.clone(),
-                execution: Some(proxy.pod_url(namespace, pod, EL_HTTP_PORT)),
-                beacon: Some(proxy.pod_url(namespace, pod, CL_HTTP_PORT)),
+                execution: Some(pod_proxy_path(namespace, pod, EL_HTTP_PORT)),
+                beacon: Some(pod_proxy_path(namespace, pod, CL_HTTP_PORT)),
             })
         })
         .collect();
-    let clients = check_network(&ready, expect).await;
+    let clients = check_network_via(transport, &ready, expect).await;
     let mut checks = Vec::new();
     for pod in &pods {
         checks.push(Check {
@@ -288,13 +297,12 @@ pub(super) fn accounts(args: AccountsArgs) -> anyhow::Result<()> {
             .filter(|p| p.ready.is_ok())
             .min_by_key(|p| !p.node.starts_with("rpc-"))
             .and_then(|p| p.pod.clone());
-        let proxy = ApiProxy::start(client.clone()).await?;
         let rpc = pod.as_ref().map(|pod| {
-            let http = reqwest::Client::builder()
-                .timeout(Duration::from_secs(5))
-                .build()
-                .expect("a plain HTTP client builds");
-            RpcClient::new(http, &proxy.pod_url(&namespace, pod, EL_HTTP_PORT))
+            let transport = Transport::ApiServer {
+                client: client.clone(),
+                timeout: Duration::from_secs(5),
+            };
+            RpcClient::new(transport, &pod_proxy_path(&namespace, pod, EL_HTTP_PORT))
         });
         let secrets = match args.show_private_keys {
             true => Some(

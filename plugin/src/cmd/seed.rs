@@ -15,17 +15,18 @@ pub(super) fn run(args: SeedArgs) -> anyhow::Result<()> {
         .ok()
         .filter(|ns| !ns.is_empty());
     let read = |path: &str| std::fs::read(Path::new(&args.dir).join(path));
-    let mut objects = objects::objects(&manifest, &args.release, namespace.as_deref(), read)
+    let objects = objects::objects(&manifest, &args.release, namespace.as_deref(), read)
         .with_context(|| format!("reading the artifacts in {}", args.dir.display()))?;
-    // Last, as `helm ethnet install` writes it: the record that the set is complete, which
-    // lets `helm ethnet upgrade` and `status` work on a network seeded this way.
-    objects.push(objects::manifest_object(
-        &manifest,
-        &args.release,
-        namespace.as_deref(),
-    ));
     if !args.apply {
-        return super::print(&objects::to_yaml(&objects)?);
+        // Last, as `helm ethnet install` writes it: the record that the set is complete, which
+        // lets `helm ethnet upgrade` and `status` work on a network seeded this way.
+        let mut stream = objects;
+        stream.push(objects::manifest_object(
+            &manifest,
+            &args.release,
+            namespace.as_deref(),
+        ));
+        return super::print(&objects::to_yaml(&stream)?);
     }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {

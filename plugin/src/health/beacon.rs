@@ -2,37 +2,33 @@
 
 use serde_json::Value;
 
-use super::{advances, rpc::describe, Check, Expectations};
+use super::{advances, Check, Expectations, Transport};
 
 /// A minimal Beacon API client for the checks.
 #[derive(Debug, Clone)]
 pub struct BeaconClient {
-    http: reqwest::Client,
+    transport: Transport,
     base: String,
 }
 
 impl BeaconClient {
-    /// A client for the API at `base` (`http://host:5052`).
-    pub fn new(http: reqwest::Client, base: &str) -> Self {
+    /// A client for the API at `base` (`http://host:5052`, or an API server path for
+    /// [`Transport::ApiServer`]).
+    pub fn new(transport: Transport, base: &str) -> Self {
         Self {
-            http,
+            transport,
             base: base.trim_end_matches('/').into(),
         }
     }
 
     /// GETs `path` and returns its JSON body's `data`.
     pub async fn data(&self, path: &str) -> Result<Value, String> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .map_err(describe)?;
-        let status = response.status();
+        let reply = self.transport.get(&format!("{}{path}", self.base)).await?;
+        let status = reply.status;
         if !status.is_success() {
             return Err(format!("GET {path}: HTTP {status}"));
         }
-        let body: Value = response.json().await.map_err(describe)?;
+        let body: Value = reply.json().map_err(|e| format!("GET {path}: {e}"))?;
         body.get("data")
             .cloned()
             .ok_or_else(|| format!("GET {path}: no data in {body}"))
@@ -41,8 +37,7 @@ impl BeaconClient {
     /// `/eth/v1/node/health`: 200 ready, 206 syncing; anything else is unhealthy.
     async fn health(&self) -> Result<u16, String> {
         let url = format!("{}/eth/v1/node/health", self.base);
-        let response = self.http.get(url).send().await.map_err(describe)?;
-        Ok(response.status().as_u16())
+        Ok(self.transport.get(&url).await?.status.as_u16())
     }
 
     async fn number(&self, path: &str, pointer: &str) -> Result<u64, String> {

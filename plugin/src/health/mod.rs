@@ -10,6 +10,7 @@
 
 mod beacon;
 mod rpc;
+mod transport;
 
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 
 pub use beacon::BeaconClient;
 pub use rpc::RpcClient;
+pub use transport::Transport;
 
 /// Where to reach one node.
 #[derive(Debug, Clone)]
@@ -181,16 +183,22 @@ impl Verdict {
     }
 }
 
-/// Checks every node concurrently; checks come back in node order.
+/// Checks every node, reached by URL over plain HTTP, concurrently; checks come back in node
+/// order.
 pub async fn check_network(nodes: &[NodeEndpoints], expect: &Expectations) -> Verdict {
-    let http = reqwest::Client::builder()
-        .timeout(expect.request_timeout)
-        .build()
-        .expect("a plain HTTP client builds");
+    check_network_via(&Transport::http(expect.request_timeout), nodes, expect).await
+}
+
+/// [`check_network`] with the requests sent through `transport`.
+pub async fn check_network_via(
+    transport: &Transport,
+    nodes: &[NodeEndpoints],
+    expect: &Expectations,
+) -> Verdict {
     let mut tasks = tokio::task::JoinSet::new();
     for (index, node) in nodes.iter().cloned().enumerate() {
-        let (http, expect) = (http.clone(), expect.clone());
-        tasks.spawn(async move { (index, check_node(&http, &node, &expect).await) });
+        let (transport, expect) = (transport.clone(), expect.clone());
+        tasks.spawn(async move { (index, check_node(&transport, &node, &expect).await) });
     }
     let mut per_node = tasks.join_all().await;
     per_node.sort_by_key(|(index, _)| *index);
@@ -203,20 +211,27 @@ pub async fn check_network(nodes: &[NodeEndpoints], expect: &Expectations) -> Ve
 }
 
 async fn check_node(
-    http: &reqwest::Client,
+    transport: &Transport,
     node: &NodeEndpoints,
     expect: &Expectations,
 ) -> Vec<Check> {
     let execution = async {
         match &node.execution {
-            Some(url) => rpc::check(&RpcClient::new(http.clone(), url), &node.name, expect).await,
+            Some(url) => {
+                rpc::check(&RpcClient::new(transport.clone(), url), &node.name, expect).await
+            }
             None => Vec::new(),
         }
     };
     let beacon = async {
         match &node.beacon {
             Some(url) => {
-                beacon::check(&BeaconClient::new(http.clone(), url), &node.name, expect).await
+                beacon::check(
+                    &BeaconClient::new(transport.clone(), url),
+                    &node.name,
+                    expect,
+                )
+                .await
             }
             None => Vec::new(),
         }

@@ -2,20 +2,21 @@
 
 use serde_json::{json, Value};
 
-use super::{advances, Check, Expectations};
+use super::{advances, Check, Expectations, Transport};
 
 /// A minimal JSON-RPC client for the checks.
 #[derive(Debug, Clone)]
 pub struct RpcClient {
-    http: reqwest::Client,
+    transport: Transport,
     url: String,
 }
 
 impl RpcClient {
-    /// A client for the endpoint `url`.
-    pub fn new(http: reqwest::Client, url: &str) -> Self {
+    /// A client for the endpoint `url` (a URL, or an API server path for
+    /// [`Transport::ApiServer`]).
+    pub fn new(transport: Transport, url: &str) -> Self {
         Self {
-            http,
+            transport,
             url: url.into(),
         }
     }
@@ -23,14 +24,10 @@ impl RpcClient {
     /// Calls `method` and returns its `result`, or a readable error.
     pub async fn call(&self, method: &str, params: Value) -> Result<Value, String> {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let response = self
-            .http
-            .post(&self.url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(describe)?;
-        let reply: Value = response.json().await.map_err(describe)?;
+        let reply = self.transport.post_json(&self.url, &body).await?;
+        let reply: Value = reply
+            .json()
+            .map_err(|e| format!("{method}: HTTP {}, {e}", reply.status))?;
         match (reply.get("result"), reply.get("error")) {
             (Some(result), None) => Ok(result.clone()),
             (_, Some(error)) => Err(format!("{method}: {error}")),
@@ -41,17 +38,6 @@ impl RpcClient {
     async fn quantity(&self, method: &str) -> Result<u64, String> {
         let value = self.call(method, json!([])).await?;
         parse_quantity(&value).ok_or_else(|| format!("{method}: not a quantity: {value}"))
-    }
-}
-
-/// The error of a request, without the URL's noise.
-pub(super) fn describe(error: reqwest::Error) -> String {
-    if error.is_timeout() {
-        "timed out".into()
-    } else if error.is_connect() {
-        "unreachable (connection refused or no route)".into()
-    } else {
-        error.to_string()
     }
 }
 

@@ -1,6 +1,7 @@
 //! An in-memory Kubernetes API double for the kube edge's tests: core/v1 objects in
-//! namespaces, get/list (equality label selectors)/server-side apply/delete, field-manager
-//! conflicts, a request log, and injected failures. kube-rs talks to it as to a real API server
+//! namespaces, get/list (equality label selectors)/create/replace/server-side apply/delete,
+//! resourceVersions with their preconditions (replace, delete), field-manager conflicts, a
+//! request log, and injected failures. kube-rs talks to it as to a real API server
 //! through `kube::Client::new`, so the code under test is the code that runs against clusters.
 
 use std::{
@@ -29,6 +30,8 @@ pub struct State {
     pub writes: usize,
     /// Canned answers for pod proxy paths (`<pod>:<port>/proxy<path>`), JSON bodies.
     pub proxy: BTreeMap<String, Value>,
+    /// The last resourceVersion handed out.
+    pub version: u64,
 }
 
 /// The double: clone it to keep a handle on the state while a client uses it.
@@ -73,11 +76,12 @@ impl FakeApi {
     }
 
     /// Puts an object in place as if someone else had made it.
-    pub fn insert(&self, resource: &str, namespace: &str, object: Value) {
+    pub fn insert(&self, resource: &str, namespace: &str, mut object: Value) {
         let name = object["metadata"]["name"].as_str().unwrap().to_string();
-        self.state
-            .lock()
-            .unwrap()
+        let mut state = self.state.lock().unwrap();
+        state.version += 1;
+        object["metadata"]["resourceVersion"] = json!(state.version.to_string());
+        state
             .objects
             .insert((resource.into(), namespace.into(), name), object);
     }
@@ -101,6 +105,18 @@ impl FakeApi {
             .keys()
             .filter(|(r, n, _)| r == resource && n == namespace)
             .map(|(_, _, name)| name.clone())
+            .collect()
+    }
+
+    /// Every write (create, replace, apply, delete), as `METHOD path`.
+    pub fn writes(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|line| !line.starts_with("GET "))
+            .cloned()
             .collect()
     }
 
@@ -133,6 +149,14 @@ fn kind_of(resource: &str) -> &'static str {
         "pods" => "Pod",
         _ => "Unknown",
     }
+}
+
+/// Stamps `object` as the API server does on every write: a new resourceVersion, and the
+/// field manager of the operation.
+fn stamp(state: &mut State, object: &mut Value, manager: &str, operation: &str) {
+    state.version += 1;
+    object["metadata"]["resourceVersion"] = json!(state.version.to_string());
+    object["metadata"]["managedFields"] = json!([{"manager": manager, "operation": operation}]);
 }
 
 fn handle(state: &mut State, method: &Method, uri: &http::Uri, body: &[u8]) -> (StatusCode, Value) {
@@ -247,6 +271,59 @@ fn handle(state: &mut State, method: &Method, uri: &http::Uri, body: &[u8]) -> (
                 ),
             }
         }
+        (Method::POST, []) => {
+            let mut object: Value = match serde_json::from_slice(body) {
+                Ok(object) => object,
+                Err(e) => return status(StatusCode::BAD_REQUEST, "BadRequest", e.to_string()),
+            };
+            let name = object["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let key = (resource.clone(), namespace.clone(), name.clone());
+            if state.objects.contains_key(&key) {
+                return status(
+                    StatusCode::CONFLICT,
+                    "AlreadyExists",
+                    format!("{resource} \"{name}\" already exists"),
+                );
+            }
+            let manager = query.get("fieldManager").cloned().unwrap_or_default();
+            object["metadata"]["namespace"] = json!(namespace);
+            stamp(state, &mut object, &manager, "Update");
+            state.objects.insert(key, object.clone());
+            (StatusCode::CREATED, object)
+        }
+        (Method::PUT, [name]) => {
+            let mut object: Value = match serde_json::from_slice(body) {
+                Ok(object) => object,
+                Err(e) => return status(StatusCode::BAD_REQUEST, "BadRequest", e.to_string()),
+            };
+            let key = (resource.clone(), namespace.clone(), name.to_string());
+            let Some(existing) = state.objects.get(&key) else {
+                return status(
+                    StatusCode::NOT_FOUND,
+                    "NotFound",
+                    format!("{resource} \"{name}\" not found"),
+                );
+            };
+            let asked = &object["metadata"]["resourceVersion"];
+            if !asked.is_null() && *asked != existing["metadata"]["resourceVersion"] {
+                return status(
+                    StatusCode::CONFLICT,
+                    "Conflict",
+                    format!(
+                        "Operation cannot be fulfilled on {resource} \"{name}\": the object has \
+                         been modified; please apply your changes to the latest version and try again"
+                    ),
+                );
+            }
+            let manager = query.get("fieldManager").cloned().unwrap_or_default();
+            object["metadata"]["namespace"] = json!(namespace);
+            stamp(state, &mut object, &manager, "Update");
+            state.objects.insert(key, object.clone());
+            (StatusCode::OK, object)
+        }
         (Method::PATCH, [name]) => {
             let manager = query.get("fieldManager").cloned().unwrap_or_default();
             let force = query.get("force").is_some_and(|f| f == "true");
@@ -268,25 +345,36 @@ fn handle(state: &mut State, method: &Method, uri: &http::Uri, body: &[u8]) -> (
                 Err(e) => return status(StatusCode::BAD_REQUEST, "BadRequest", e.to_string()),
             };
             object["metadata"]["namespace"] = json!(namespace);
-            object["metadata"]["managedFields"] =
-                json!([{"manager": manager, "operation": "Apply"}]);
+            stamp(state, &mut object, &manager, "Apply");
             state.objects.insert(key, object.clone());
             (StatusCode::OK, object)
         }
         (Method::DELETE, [name]) => {
-            match state
-                .objects
-                .remove(&(resource.clone(), namespace, name.to_string()))
-            {
-                Some(_) => (
-                    StatusCode::OK,
-                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}),
-                ),
+            let key = (resource.clone(), namespace, name.to_string());
+            let options: Value = serde_json::from_slice(body).unwrap_or_default();
+            let wanted = &options["preconditions"]["resourceVersion"];
+            match state.objects.get(&key) {
                 None => status(
                     StatusCode::NOT_FOUND,
                     "NotFound",
                     format!("{resource} \"{name}\" not found"),
                 ),
+                Some(existing)
+                    if !wanted.is_null() && *wanted != existing["metadata"]["resourceVersion"] =>
+                {
+                    status(
+                        StatusCode::CONFLICT,
+                        "Conflict",
+                        format!("Precondition failed for {resource} \"{name}\""),
+                    )
+                }
+                Some(_) => {
+                    state.objects.remove(&key);
+                    (
+                        StatusCode::OK,
+                        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"}),
+                    )
+                }
             }
         }
         _ => status(

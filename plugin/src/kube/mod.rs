@@ -1,10 +1,9 @@
 //! The Kubernetes edge: the objects artifacts become (pure builders), the store that reads
-//! and writes them, the pods of a release, and a local proxy to reach pods through the API
-//! server.
+//! and writes them, the pods of a release, and reaching pods through the API server's pod
+//! proxy.
 
 pub mod objects;
 pub mod pods;
-pub mod proxy;
 pub mod store;
 
 #[cfg(test)]

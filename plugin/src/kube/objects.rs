@@ -166,6 +166,11 @@ pub fn objects_from_files(
     .expect("every listed file is present")
 }
 
+/// Metadata of the ConfigMap holding the manifest.
+pub fn manifest_metadata(release: &str, namespace: Option<&str>) -> ObjectMeta {
+    metadata(release, namespace, MANIFEST_SET)
+}
+
 /// The ConfigMap holding the manifest: the record of what the release's artifacts are.
 pub fn manifest_object(
     manifest: &Manifest,

@@ -22,6 +22,13 @@ pub struct NodePod {
     pub ready: Result<(), String>,
 }
 
+/// The API server path of a pod's port through its pod proxy, for
+/// [`crate::health::Transport::ApiServer`]. Names come from the API server, ports are the
+/// chart's, so the path stays within the release's own pods.
+pub fn pod_proxy_path(namespace: &str, pod: &str, port: u16) -> String {
+    format!("/api/v1/namespaces/{namespace}/pods/{pod}:{port}/proxy/")
+}
+
 /// Lists the release's pods and pairs them with `nodes`.
 pub async fn node_pods<'a>(
     client: &Client,

@@ -6,19 +6,34 @@
 //! Secret and ConfigMap first, each in one request (an object is written whole or not at all),
 //! and the manifest ConfigMap last. Without a manifest nothing was ever installed from those
 //! objects, so the next install may replace them; with one, they are the network and are reused.
+//!
+//! Writes are also exclusive. Server-side apply lets the last writer win per object, so two
+//! runs seeding one release at once could leave one network's genesis with the other's
+//! validator keys. Before its first write a run therefore claims the manifest ConfigMap: it
+//! creates it (a new network) or replaces it with the resourceVersion it read (a reuse),
+//! marked with its run id. A second run's create or replace then fails with a conflict, and a
+//! live mark stops any run before it writes. The writing run renews its mark as it goes, and
+//! finishes by replacing the ConfigMap with the complete manifest, again under the
+//! resourceVersion it last wrote: a run whose claim was taken over cannot finish.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
 
 use k8s_openapi::{
     api::core::v1::{ConfigMap, Namespace, PersistentVolumeClaim, Secret},
     apimachinery::pkg::apis::meta::v1::ObjectMeta,
 };
 use kube::{
-    api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams},
+    api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams, Preconditions},
     Client,
 };
+use rand::RngCore;
 
-use super::objects::{object_name, ArtifactObject, MANAGER, MANIFEST_KEY, MANIFEST_SET};
+use super::objects::{
+    manifest_metadata, object_name, ArtifactObject, MANAGER, MANIFEST_KEY, MANIFEST_SET,
+};
 use crate::core::{artifacts::ObjectKind, Manifest};
 
 /// Errors talking to the API server about a release's artifacts.
@@ -66,6 +81,47 @@ pub enum StoreError {
         /// What is wrong.
         reason: String,
     },
+    /// Another run is writing the release's artifacts right now.
+    #[error(
+        "another ethnet run ({run}) is seeding release {release} in namespace {namespace} \
+         (last progress {age} s ago); this run wrote nothing. Wait for it to finish and run \
+         again; the mark of a run that died expires {stale} s after its last progress",
+        stale = SEEDING_STALE_AFTER.as_secs()
+    )]
+    Busy {
+        /// Release.
+        release: String,
+        /// Namespace.
+        namespace: String,
+        /// The other run's id.
+        run: String,
+        /// Seconds since its last progress.
+        age: u64,
+    },
+    /// Another run claimed the release between this run's read and its first write.
+    #[error(
+        "another ethnet run claimed release {release} in namespace {namespace} at the same \
+         time as this one; this run wrote nothing. Check the result with `helm ethnet status \
+         {release}`, or run again"
+    )]
+    Raced {
+        /// Release.
+        release: String,
+        /// Namespace.
+        namespace: String,
+    },
+    /// This run's claim was taken over while it wrote (it was stalled past the stale time).
+    #[error(
+        "another ethnet run took over seeding release {release} in namespace {namespace} while \
+         this one was stalled; this run stopped writing. Run again once that run finished: a \
+         complete network is reused, a partial one replaced"
+    )]
+    ClaimLost {
+        /// Release.
+        release: String,
+        /// Namespace.
+        namespace: String,
+    },
     /// Objects the manifest lists are gone.
     #[error(
         "release {release} in namespace {namespace} is missing {}; its keys cannot be made \
@@ -82,6 +138,98 @@ pub enum StoreError {
         /// `Secret name` entries.
         missing: Vec<String>,
     },
+}
+
+/// Annotation on the manifest ConfigMap naming the run that is writing the release's artifacts.
+pub const SEEDING_RUN_ANNOTATION: &str = "ethnet.io/seeding-run";
+/// Annotation with the unix time that run last showed progress.
+pub const SEEDING_RENEWED_ANNOTATION: &str = "ethnet.io/seeding-renewed";
+/// A seeding mark older than this belongs to a run that died; another run may take it over.
+pub const SEEDING_STALE_AFTER: Duration = Duration::from_secs(120);
+/// How often a writing run renews its mark (well inside [`SEEDING_STALE_AFTER`]).
+const SEEDING_RENEW_EVERY: Duration = Duration::from_secs(15);
+
+/// The manifest ConfigMap as stored.
+#[derive(Debug, Clone)]
+pub struct ManifestRecord {
+    /// The complete manifest; absent while a new network is being seeded.
+    pub manifest: Option<Manifest>,
+    /// The run writing the release's artifacts, if one has claimed them.
+    pub seeding: Option<SeedingMark>,
+    object: ConfigMap,
+}
+
+/// A run's mark on the manifest ConfigMap while it writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedingMark {
+    /// Run id.
+    pub run: String,
+    /// Unix seconds of the run's last progress.
+    pub renewed: u64,
+}
+
+impl SeedingMark {
+    fn of(metadata: &ObjectMeta) -> Option<Self> {
+        let annotations = metadata.annotations.as_ref()?;
+        Some(Self {
+            run: annotations.get(SEEDING_RUN_ANNOTATION)?.clone(),
+            renewed: annotations
+                .get(SEEDING_RENEWED_ANNOTATION)
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0),
+        })
+    }
+
+    /// Seconds since the mark was renewed, at unix time `now`.
+    pub fn age(&self, now: u64) -> u64 {
+        now.saturating_sub(self.renewed)
+    }
+
+    /// Whether its run may still be writing, at unix time `now`.
+    pub fn is_live(&self, now: u64) -> bool {
+        self.age(now) < SEEDING_STALE_AFTER.as_secs()
+    }
+}
+
+/// This run's claim on the release's artifacts: the manifest ConfigMap as it last wrote it.
+#[derive(Debug)]
+pub struct SeedingClaim {
+    run: String,
+    object: ConfigMap,
+    renewed: Instant,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn new_run_id() -> String {
+    let mut bytes = [0u8; 6];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{}-{}", std::process::id(), hex::encode(bytes))
+}
+
+fn set_mark(object: &mut ConfigMap, mark: Option<&SeedingMark>) {
+    let annotations = object
+        .metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new);
+    match mark {
+        Some(mark) => {
+            annotations.insert(SEEDING_RUN_ANNOTATION.into(), mark.run.clone());
+            annotations.insert(SEEDING_RENEWED_ANNOTATION.into(), mark.renewed.to_string());
+        }
+        None => {
+            annotations.remove(SEEDING_RUN_ANNOTATION);
+            annotations.remove(SEEDING_RENEWED_ANNOTATION);
+        }
+    }
+}
+
+fn is_conflict(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.code == 409)
 }
 
 /// What a purge deleted.
@@ -163,8 +311,8 @@ impl ArtifactStore {
         }
     }
 
-    /// The stored manifest, or `None` when the release has no complete artifacts here.
-    pub async fn manifest(&self) -> Result<Option<Manifest>, StoreError> {
+    /// The manifest ConfigMap, or `None` when the release has no artifacts here.
+    pub async fn manifest_record(&self) -> Result<Option<ManifestRecord>, StoreError> {
         let name = object_name(&self.release, MANIFEST_SET);
         let Some(config_map) = self
             .config_maps()
@@ -175,19 +323,199 @@ impl ArtifactStore {
             return Ok(None);
         };
         self.check_owner("ConfigMap", &config_map.metadata)?;
-        let bad = |reason: String| StoreError::BadManifest {
-            namespace: self.namespace.clone(),
-            name: name.clone(),
-            reason,
+        let seeding = SeedingMark::of(&config_map.metadata);
+        let json = config_map.data.as_ref().and_then(|d| d.get(MANIFEST_KEY));
+        let manifest = match (json, &seeding) {
+            (Some(json), _) => {
+                Some(
+                    serde_json::from_str(json).map_err(|e| StoreError::BadManifest {
+                        namespace: self.namespace.clone(),
+                        name: name.clone(),
+                        reason: e.to_string(),
+                    })?,
+                )
+            }
+            // A new network whose first run is still writing (or died writing).
+            (None, Some(_)) => None,
+            (None, None) => {
+                return Err(StoreError::BadManifest {
+                    namespace: self.namespace.clone(),
+                    name,
+                    reason: "the key is missing".into(),
+                })
+            }
         };
-        let json = config_map
+        Ok(Some(ManifestRecord {
+            manifest,
+            seeding,
+            object: config_map,
+        }))
+    }
+
+    /// The stored manifest, or `None` when the release has no complete artifacts here. A new
+    /// network that a run is seeding right now is reported as [`StoreError::Busy`].
+    pub async fn manifest(&self) -> Result<Option<Manifest>, StoreError> {
+        match self.manifest_record().await? {
+            None => Ok(None),
+            Some(ManifestRecord {
+                manifest: Some(manifest),
+                ..
+            }) => Ok(Some(manifest)),
+            Some(record) => {
+                self.refuse_live_claim(Some(&record))?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Fails when another run's live mark is on the release's artifacts.
+    pub fn refuse_live_claim(&self, record: Option<&ManifestRecord>) -> Result<(), StoreError> {
+        let now = unix_now();
+        match record.and_then(|r| r.seeding.as_ref()) {
+            Some(mark) if mark.is_live(now) => Err(StoreError::Busy {
+                release: self.release.clone(),
+                namespace: self.namespace.clone(),
+                run: mark.run.clone(),
+                age: mark.age(now),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Claims the release's artifacts for this run before its first write: creates the
+    /// manifest ConfigMap, or replaces `record` (as read) under its resourceVersion. Fails
+    /// when another run holds a live mark or got there first.
+    pub async fn claim(&self, record: Option<&ManifestRecord>) -> Result<SeedingClaim, StoreError> {
+        self.refuse_live_claim(record)?;
+        let name = object_name(&self.release, MANIFEST_SET);
+        let mark = SeedingMark {
+            run: new_run_id(),
+            renewed: unix_now(),
+        };
+        let params = PostParams {
+            field_manager: Some(MANAGER.into()),
+            ..Default::default()
+        };
+        let written = match record {
+            None => {
+                let mut object = ConfigMap {
+                    metadata: manifest_metadata(&self.release, Some(&self.namespace)),
+                    ..Default::default()
+                };
+                set_mark(&mut object, Some(&mark));
+                self.config_maps().create(&params, &object).await
+            }
+            Some(record) => {
+                let mut object = record.object.clone();
+                object.metadata.managed_fields = None;
+                set_mark(&mut object, Some(&mark));
+                self.config_maps().replace(&name, &params, &object).await
+            }
+        };
+        match written {
+            Ok(object) => Ok(SeedingClaim {
+                run: mark.run,
+                object,
+                renewed: Instant::now(),
+            }),
+            // Created or changed by someone else since this run read it.
+            Err(kube::Error::Api(status)) if status.code == 409 => Err(StoreError::Raced {
+                release: self.release.clone(),
+                namespace: self.namespace.clone(),
+            }),
+            Err(source) => Err(self.api_error("claiming", "ConfigMap", &name)(source)),
+        }
+    }
+
+    /// Replaces the claimed manifest ConfigMap under the resourceVersion this run last wrote.
+    async fn replace_claimed(
+        &self,
+        claim: &mut SeedingClaim,
+        object: ConfigMap,
+    ) -> Result<(), StoreError> {
+        let name = object_name(&self.release, MANIFEST_SET);
+        let params = PostParams {
+            field_manager: Some(MANAGER.into()),
+            ..Default::default()
+        };
+        match self.config_maps().replace(&name, &params, &object).await {
+            Ok(written) => {
+                claim.object = written;
+                claim.renewed = Instant::now();
+                Ok(())
+            }
+            Err(error) if is_conflict(&error) => Err(StoreError::ClaimLost {
+                release: self.release.clone(),
+                namespace: self.namespace.clone(),
+            }),
+            Err(source) => Err(self.api_error("writing", "ConfigMap", &name)(source)),
+        }
+    }
+
+    /// Renews this run's mark when it is due, and fails when the claim was taken over.
+    pub async fn renew_if_due(&self, claim: &mut SeedingClaim) -> Result<(), StoreError> {
+        if claim.renewed.elapsed() < SEEDING_RENEW_EVERY {
+            return Ok(());
+        }
+        let mut object = claim.object.clone();
+        let mark = SeedingMark {
+            run: claim.run.clone(),
+            renewed: unix_now(),
+        };
+        set_mark(&mut object, Some(&mark));
+        self.replace_claimed(claim, object).await
+    }
+
+    /// Completes the claim: the manifest ConfigMap holds `manifest`, and no mark.
+    pub async fn finish(
+        &self,
+        claim: &mut SeedingClaim,
+        manifest: &Manifest,
+    ) -> Result<(), StoreError> {
+        let ArtifactObject::ConfigMap(complete) =
+            super::objects::manifest_object(manifest, &self.release, Some(&self.namespace))
+        else {
+            unreachable!("the manifest is a ConfigMap")
+        };
+        let mut object = claim.object.clone();
+        object.data = complete.data;
+        object.binary_data = None;
+        object.metadata.labels = complete.metadata.labels;
+        set_mark(&mut object, None);
+        self.replace_claimed(claim, object).await
+    }
+
+    /// Gives up a claim after a failed write, so the next run need not wait for it to go
+    /// stale: a new network's ConfigMap is deleted, a reused one loses its mark. Only if it is
+    /// still as this run left it.
+    pub async fn release_claim(&self, claim: &mut SeedingClaim) -> Result<(), StoreError> {
+        let name = object_name(&self.release, MANIFEST_SET);
+        let has_manifest = claim
+            .object
             .data
             .as_ref()
-            .and_then(|d| d.get(MANIFEST_KEY))
-            .ok_or_else(|| bad("the key is missing".into()))?;
-        serde_json::from_str(json)
-            .map(Some)
-            .map_err(|e| bad(e.to_string()))
+            .is_some_and(|d| d.contains_key(MANIFEST_KEY));
+        if has_manifest {
+            let mut object = claim.object.clone();
+            set_mark(&mut object, None);
+            return self.replace_claimed(claim, object).await;
+        }
+        let params = DeleteParams {
+            preconditions: Some(Preconditions {
+                resource_version: claim.object.metadata.resource_version.clone(),
+                uid: claim.object.metadata.uid.clone(),
+            }),
+            ..Default::default()
+        };
+        match self.config_maps().delete(&name, &params).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
+            Err(error) if is_conflict(&error) => Err(StoreError::ClaimLost {
+                release: self.release.clone(),
+                namespace: self.namespace.clone(),
+            }),
+            Err(source) => Err(self.api_error("deleting", "ConfigMap", &name)(source)),
+        }
     }
 
     /// Fails, before anything is written, when an object ethnet would write exists and is not
@@ -236,32 +564,23 @@ impl ArtifactStore {
         })
     }
 
-    /// Writes `objects` in order by server-side apply, one request each, calling `on_applied`
-    /// after each. A failure stops at that object; those before it are complete.
-    pub async fn apply(
-        &self,
-        objects: &[ArtifactObject],
-        mut on_applied: impl FnMut(&ArtifactObject),
-    ) -> Result<(), StoreError> {
+    /// Writes `object` whole by server-side apply (field manager `ethnet`).
+    pub async fn apply(&self, object: &ArtifactObject) -> Result<(), StoreError> {
         let params = PatchParams::apply(MANAGER);
-        for object in objects {
-            let name = object.name();
-            let result = match object {
-                ArtifactObject::ConfigMap(o) => self
-                    .config_maps()
-                    .patch(name, &params, &Patch::Apply(o))
-                    .await
-                    .map(drop),
-                ArtifactObject::Secret(o) => self
-                    .secrets()
-                    .patch(name, &params, &Patch::Apply(o))
-                    .await
-                    .map(drop),
-            };
-            result.map_err(self.api_error("applying", object.kind(), name))?;
-            on_applied(object);
-        }
-        Ok(())
+        let name = object.name();
+        let result = match object {
+            ArtifactObject::ConfigMap(o) => self
+                .config_maps()
+                .patch(name, &params, &Patch::Apply(o))
+                .await
+                .map(drop),
+            ArtifactObject::Secret(o) => self
+                .secrets()
+                .patch(name, &params, &Patch::Apply(o))
+                .await
+                .map(drop),
+        };
+        result.map_err(self.api_error("applying", object.kind(), name))
     }
 
     /// Fails naming every object `manifest` lists that is gone from the namespace.

@@ -89,11 +89,18 @@ async fn first_install_seeds_every_object_with_the_manifest_last() {
     assert!(!seeded.reused);
     assert_eq!(seeded.written.last().unwrap(), "devnet-manifest");
     assert_eq!(seeded.written.len(), seeded.manifest.objects.len() + 1);
-    let patches = fake.requests("PATCH");
-    assert!(patches
-        .last()
-        .unwrap()
-        .ends_with("/configmaps/devnet-manifest"));
+    // Claimed first (created, marked), every object applied, the manifest finished last.
+    let writes = fake.writes();
+    assert_eq!(writes[0], "POST /api/v1/namespaces/chain/configmaps");
+    assert_eq!(
+        writes.last().unwrap(),
+        "PUT /api/v1/namespaces/chain/configmaps/devnet-manifest"
+    );
+    let manifest = fake.get("configmaps", NS, "devnet-manifest").unwrap();
+    assert!(
+        manifest["metadata"]["annotations"]["ethnet.io/seeding-run"].is_null(),
+        "no seeding mark once complete"
+    );
     for node in &seeded.manifest.nodes {
         assert_eq!(
             stored_enode_id(&fake, &node.name),
@@ -124,7 +131,7 @@ async fn first_install_seeds_every_object_with_the_manifest_last() {
 async fn reinstall_reuses_the_artifacts_and_writes_nothing() {
     let fake = FakeApi::with_namespaces(&[NS]);
     let first = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
-    let writes = fake.requests("PATCH").len();
+    let writes = fake.writes().len();
     let jwt = secret_text(&fake, "devnet-jwt", "jwt.hex");
     // Another seed would make other keys; reuse must never call generate at all.
     let store = ArtifactStore::new(fake.client(), NS, RELEASE);
@@ -141,7 +148,7 @@ async fn reinstall_reuses_the_artifacts_and_writes_nothing() {
     .unwrap();
     assert!(again.reused && again.written.is_empty());
     assert_eq!(again.manifest, first.manifest);
-    assert_eq!(fake.requests("PATCH").len(), writes, "no write on reuse");
+    assert_eq!(fake.writes().len(), writes, "no write on reuse");
     assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex"), jwt);
 }
 
@@ -149,7 +156,7 @@ async fn reinstall_reuses_the_artifacts_and_writes_nothing() {
 async fn a_forking_change_is_refused_before_any_write() {
     let fake = FakeApi::with_namespaces(&[NS]);
     run(&fake, &spec(), Intent::Install, 1).await.unwrap();
-    let writes = fake.requests("PATCH").len();
+    let writes = fake.writes().len();
     let mut changed = spec();
     changed.network.chain_id = 4242;
     let err = run(&fake, &changed, Intent::Upgrade, 2).await.unwrap_err();
@@ -161,7 +168,7 @@ async fn a_forking_change_is_refused_before_any_write() {
         err.to_string().contains("network.chainId: 3151908 -> 4242"),
         "{err}"
     );
-    assert_eq!(fake.requests("PATCH").len(), writes);
+    assert_eq!(fake.writes().len(), writes);
 }
 
 #[tokio::test]
@@ -195,7 +202,7 @@ async fn upgrade_of_a_release_that_was_never_installed_is_refused() {
     let fake = FakeApi::with_namespaces(&[NS]);
     let err = run(&fake, &spec(), Intent::Upgrade, 1).await.unwrap_err();
     assert!(err.to_string().contains("install it first"), "{err}");
-    assert!(fake.requests("PATCH").is_empty());
+    assert!(fake.writes().is_empty());
 }
 
 #[tokio::test]
@@ -214,7 +221,7 @@ async fn a_foreign_object_with_the_same_name_stops_install_before_any_write() {
         "{message}"
     );
     assert!(message.contains("another release name"), "{message}");
-    assert!(fake.requests("PATCH").is_empty());
+    assert!(fake.writes().is_empty());
     assert_eq!(
         fake.get("secrets", NS, "devnet-jwt").unwrap()["metadata"]["labels"]["app"],
         "someone-else"
@@ -242,17 +249,18 @@ async fn another_releases_objects_are_foreign_too() {
 #[tokio::test]
 async fn an_api_error_half_way_leaves_no_manifest_and_the_next_install_completes() {
     let fake = FakeApi::with_namespaces(&[NS]);
+    // Write 0 is the claim; 1 and 2 apply objects; 3 fails.
     fake.state.lock().unwrap().fail_write = Some(3);
     let err = run(&fake, &spec(), Intent::Install, 1).await.unwrap_err();
     assert!(err.to_string().contains("injected failure"), "{err}");
     assert_eq!(
         fake.requests("PATCH").len(),
-        4,
+        3,
         "stopped at the failing object"
     );
     assert!(
         fake.get("configmaps", NS, "devnet-manifest").is_none(),
-        "no manifest: not installed"
+        "no manifest: not installed, and the claim released"
     );
 
     let seeded = run(&fake, &spec(), Intent::Install, 2).await.unwrap();
@@ -399,26 +407,28 @@ async fn pods_are_found_per_node_and_the_proxy_reaches_them() {
         "devnet-ethnet-validator-0-0:5052/proxy/eth/v1/beacon/genesis".into(),
         json!({"data": {"genesis_validators_root": "0x01"}}),
     );
-    let proxy = super::proxy::ApiProxy::start(client).await.unwrap();
-    let base = proxy.pod_url(NS, "devnet-ethnet-validator-0-0", 5052);
-    let beacon = crate::health::BeaconClient::new(reqwest::Client::new(), &base);
+    // Through the kube client itself: no local listener, the request goes to the API server.
+    let transport = crate::health::Transport::ApiServer {
+        client,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let base = super::pods::pod_proxy_path(NS, "devnet-ethnet-validator-0-0", 5052);
+    let beacon = crate::health::BeaconClient::new(transport, &base);
     let data = beacon.data("/eth/v1/beacon/genesis").await.unwrap();
     assert_eq!(data["genesis_validators_root"], "0x01");
     let missing = beacon.data("/eth/v1/node/syncing").await.unwrap_err();
     assert!(missing.contains("503"), "{missing}");
+    assert!(fake
+        .requests("GET")
+        .contains(&"GET /api/v1/namespaces/chain/pods/devnet-ethnet-validator-0-0:5052/proxy/eth/v1/beacon/genesis".to_string()));
 }
 
 fn directory_objects(
     artifacts: &Artifacts,
 ) -> (crate::core::Manifest, Vec<super::objects::ArtifactObject>) {
     let manifest = artifacts.manifest();
-    let mut objects =
+    let objects =
         super::objects::objects_from_files(&manifest, &artifacts.files(), RELEASE, Some(NS));
-    objects.push(super::objects::manifest_object(
-        &manifest,
-        RELEASE,
-        Some(NS),
-    ));
     (manifest, objects)
 }
 
@@ -433,7 +443,7 @@ async fn seed_apply_restores_the_same_network_and_refuses_another() {
         .await
         .unwrap();
     assert_eq!(written.last().unwrap(), "devnet-manifest");
-    assert_eq!(written.len(), objects.len());
+    assert_eq!(written.len(), objects.len() + 1);
 
     // A lost Secret comes back from the saved directory, unchanged.
     let jwt = secret_text(&fake, "devnet-jwt", "jwt.hex");
@@ -448,7 +458,7 @@ async fn seed_apply_restores_the_same_network_and_refuses_another() {
     assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex"), jwt);
 
     // Another network's artifacts may not replace these keys.
-    let writes = fake.requests("PATCH").len();
+    let writes = fake.writes().len();
     let (other_manifest, other_objects) = directory_objects(&artifacts(&spec(), 2).unwrap());
     let err = apply_artifacts(&store, RELEASE, &other_manifest, &other_objects)
         .await
@@ -457,6 +467,124 @@ async fn seed_apply_restores_the_same_network_and_refuses_another() {
         err.to_string().contains("refusing to replace its keys"),
         "{err}"
     );
-    assert_eq!(fake.requests("PATCH").len(), writes);
+    assert_eq!(fake.writes().len(), writes);
     assert_eq!(secret_text(&fake, "devnet-jwt", "jwt.hex"), jwt);
+}
+
+/// Every node's key Secret holds the identity the stored manifest lists, and the genesis
+/// ConfigMap the manifest's genesis hash: the release holds exactly one network.
+fn assert_one_network(fake: &FakeApi) -> crate::core::Manifest {
+    let stored: crate::core::Manifest = serde_json::from_str(
+        fake.get("configmaps", NS, "devnet-manifest").unwrap()["data"]["manifest.json"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    for node in &stored.nodes {
+        assert_eq!(
+            stored_enode_id(fake, &node.name),
+            node.identity.enode_id,
+            "{}",
+            node.name
+        );
+    }
+    let genesis = fake.get("configmaps", NS, "devnet-genesis").unwrap();
+    assert_eq!(
+        genesis["data"]["genesis-hash"],
+        json!(stored.el.genesis_hash.to_string())
+    );
+    stored
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_installs_at_once_leave_one_network_and_the_loser_says_why() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    // Both runs read "no manifest" before either generates: the race of two installs started
+    // together, made certain.
+    let both_read = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let install = |seed_value: u64| {
+        let (fake, both_read) = (fake.clone(), both_read.clone());
+        tokio::spawn(async move {
+            let spec = spec();
+            let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+            let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed_value + 1000);
+            let generate = || {
+                both_read.wait();
+                Ok(artifacts(&spec, seed_value)?)
+            };
+            seed(&store, RELEASE, &spec, Intent::Install, generate, &mut rng)
+                .await
+                .map(|seeded| seeded.manifest)
+        })
+    };
+    let (a, b) = (install(1), install(2));
+    let results = [a.await.unwrap(), b.await.unwrap()];
+    let winners: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let losers: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one install wins: {losers:?}");
+    assert!(
+        losers[0].contains("another ethnet run") && losers[0].contains("wrote nothing"),
+        "{}",
+        losers[0]
+    );
+    assert_eq!(assert_one_network(&fake), *winners[0]);
+}
+
+#[tokio::test]
+async fn a_live_seeding_mark_stops_install_and_a_stale_one_is_taken_over() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mark = |renewed: u64| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+            "name": "devnet-manifest",
+            "labels": {"app.kubernetes.io/managed-by": "ethnet", "app.kubernetes.io/instance": "devnet"},
+            "annotations": {"ethnet.io/seeding-run": "other-run", "ethnet.io/seeding-renewed": renewed.to_string()}}})
+    };
+    fake.insert("configmaps", NS, mark(now - 5));
+    let err = run(&fake, &spec(), Intent::Install, 1).await.unwrap_err();
+    assert!(
+        matches!(err, SeedError::Store(super::store::StoreError::Busy { .. })),
+        "{err}"
+    );
+    assert!(err.to_string().contains("(other-run)"), "{err}");
+    assert!(fake.writes().is_empty(), "nothing written");
+    // status says so too, rather than "no network".
+    let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+    assert!(store
+        .manifest()
+        .await
+        .unwrap_err()
+        .to_string()
+        .contains("is seeding"));
+
+    // A run that died long ago: its mark is taken over and the install completes.
+    fake.insert("configmaps", NS, mark(now - 1000));
+    let seeded = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    assert_eq!(assert_one_network(&fake), seeded.manifest);
+}
+
+#[tokio::test]
+async fn a_claim_changed_by_another_run_cannot_finish() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let store = ArtifactStore::new(fake.client(), NS, RELEASE);
+    let mut claim = store.claim(None).await.unwrap();
+    // Someone else replaces the ConfigMap (a takeover): this run's resourceVersion is old now.
+    let mut taken = fake.get("configmaps", NS, "devnet-manifest").unwrap();
+    taken["metadata"]["annotations"]["ethnet.io/seeding-run"] = json!("thief");
+    fake.insert("configmaps", NS, taken);
+    let manifest = artifacts(&spec(), 1).unwrap().manifest();
+    let err = store.finish(&mut claim, &manifest).await.unwrap_err();
+    assert!(err.to_string().contains("took over"), "{err}");
+    assert!(fake.get("configmaps", NS, "devnet-manifest").unwrap()["data"].is_null());
+    // A second claim while the first is live is refused.
+    let record = store.manifest_record().await.unwrap();
+    let busy = store.claim(record.as_ref()).await.unwrap_err();
+    assert!(busy.to_string().contains("(thief)"), "{busy}");
 }
