@@ -181,6 +181,66 @@ rpc0_peer_id=$(jq -r '.nodes[] | select(.name == "rpc-0") | .peerId' "$work/flak
 expect "the node Secrets hold the manifest's identities (rpc-0 peer id)" bash -c \
   "'$kubectl' get secret flaky-node-rpc-0 -n flaky -o json | jq -r '.data[\"cl-peer-id.json\"]' | base64 -d | jq -r .id | grep -qx '$rpc0_peer_id'"
 
+echo "== two installs of one release at once: one network's keys, the loser says why"
+k create namespace race >/dev/null
+race=(--chart chart --set accounts.keystoreKdf=light --set validators.keystoreKdf=fast --no-health
+  --genesis-time 1800000000)
+plugin "$HELM_4_1" race install race "${race[@]}" --seed one >"$work/race-one.out" 2>"$work/race-one.err" &
+one=$!
+plugin "$HELM_4_1" race install race "${race[@]}" --seed two >"$work/race-two.out" 2>"$work/race-two.err" &
+two=$!
+rc_one=0 rc_two=0
+wait "$one" || rc_one=$?
+wait "$two" || rc_two=$?
+winner=none loser=none
+if [ "$rc_one" -eq 0 ] && [ "$rc_two" -ne 0 ]; then winner=one loser=two; fi
+if [ "$rc_two" -eq 0 ] && [ "$rc_one" -ne 0 ]; then winner=two loser=one; fi
+expect "exactly one install succeeded (one: exit $rc_one, two: exit $rc_two)" test "$winner" != none
+# Started together, both usually read "no network" and race for the claim; if one finished
+# before the other read, the other reused it and lost at helm instead. Either way it says why.
+expect "the loser ($loser) failed with a clear message" \
+  grep -qE 'another ethnet run|cannot re-use a name' "$work/race-$loser.err"
+grep -hE 'another ethnet run|cannot re-use a name' "$work/race-$loser.err" 2>/dev/null | head -n1 | cut -c1-200 | sed 's/^/     /' || true
+# The winner's keys regenerated locally (same seed, values and genesis time) must be exactly
+# what the namespace holds: every key of every Secret byte for byte, and the genesis hash.
+expect "the winner's network regenerates locally" plugin "$HELM_4_1" race generate \
+  --out "$work/race-$winner" --chart chart --set accounts.keystoreKdf=light \
+  --set validators.keystoreKdf=fast --genesis-time 1800000000 --seed "$winner"
+race_diff=$work/race-diff
+: >"$race_diff"
+for secret in $(k get secrets -n race -l "$(ours race)" -o name); do
+  set=${secret#secret/race-}
+  k get "$secret" -n race -o json | jq -r '.data | to_entries[] | "\(.key) \(.value)"' |
+    while read -r key value; do
+      cmp -s <(base64 -d <<<"$value") "$work/race-$winner/secrets/$set/$key" || echo "$set/$key" >>"$race_diff"
+    done
+done
+race_secrets=$(count secrets race "$(ours race)")
+race_listed=$(jq '[.objects[] | select(.kind == "Secret")] | length' "$work/race-$winner/manifest.json" 2>/dev/null || echo none)
+expect "every one of the $race_secrets Secrets holds the winner's keys, and no other Secret exists" \
+  bash -c "test ! -s '$race_diff' && test '$race_secrets' = '$race_listed'"
+sed 's/^/     differs: /' "$race_diff" | head -n 5
+expect "the stored manifest is the winner's (genesis hash)" test \
+  "$(manifest_of race race | jq -r .el.genesisHash)" = "$(cat "$work/race-$winner/genesis/genesis-hash" 2>/dev/null)"
+
+echo "== a live seeding mark stops install before any write; a stale one is taken over"
+k create namespace marked >/dev/null
+mark() { # <unix seconds>: the manifest ConfigMap as a run that is seeding leaves it
+  k apply -n marked -f - >/dev/null <<EOF
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "marked-manifest",
+ "labels": {"app.kubernetes.io/managed-by": "ethnet", "app.kubernetes.io/instance": "marked"},
+ "annotations": {"ethnet.io/seeding-run": "hand-made", "ethnet.io/seeding-renewed": "$1"}}}
+EOF
+}
+mark "$(date +%s)"
+expect_fail "install marked refuses, naming the other run" "another ethnet run (hand-made) is seeding" \
+  plugin "$HELM_4_1" marked install marked "${fast[@]}"
+expect "nothing of release marked was written" test "$(count secrets marked "$(ours marked)")" -eq 0
+mark "$(($(date +%s) - 1000))"
+expect "install marked takes over a mark 1000 s old and completes" plugin "$HELM_4_1" marked install marked "${fast[@]}"
+expect "the manifest is complete, without a mark" bash -c \
+  "'$kubectl' get configmap marked-manifest -n marked -o json | jq -e '(.data[\"manifest.json\"] | length > 0) and (.metadata.annotations[\"ethnet.io/seeding-run\"] == null)'"
+
 echo "== GitOps: generate, seed --apply, then install finds the network complete"
 k create namespace gitops >/dev/null
 expect "generate into a directory" plugin "$HELM_4_1" gitops generate --out "$work/gitops" \
