@@ -135,13 +135,56 @@ pub enum KdfParams {
     },
 }
 
+/// Largest scrypt cost n a keystore may ask for: 2^20, four times geth's standard 2^18.
+pub const MAX_SCRYPT_N: u64 = 1 << 20;
+/// Largest scrypt block size r (geth and EIP-2335 use 8).
+pub const MAX_SCRYPT_R: u32 = 32;
+/// Largest scrypt parallelism p (geth uses 1, its light KDF 6).
+pub const MAX_SCRYPT_P: u32 = 16;
+/// Most memory scrypt may use, 128·n·r bytes: 1 GiB (geth's standard takes 256 MiB).
+pub const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+/// Most PBKDF2 iterations c: 2^24, 64 times EIP-2335's 2^18.
+pub const MAX_PBKDF2_C: u32 = 1 << 24;
+
+/// Fails unless the KDF parameters read from a keystore are within what ethnet opens: a file
+/// may ask for any cost, and scrypt n = 2^45 would abort the process on allocation.
+fn check_kdf_bounds(params: &KdfParams) -> Result<(), String> {
+    let refuse = |what: String| {
+        Err(format!(
+            "{what}; ethnet opens keystores with scrypt n <= 2^20, r <= {MAX_SCRYPT_R}, p <= \
+             {MAX_SCRYPT_P} and 128*n*r <= 1 GiB, or pbkdf2 c <= 2^24, and dklen 32"
+        ))
+    };
+    match *params {
+        KdfParams::Scrypt { dklen, .. } | KdfParams::Pbkdf2 { dklen, .. } if dklen != 32 => {
+            refuse(format!("kdf dklen {dklen}"))
+        }
+        KdfParams::Scrypt { n, r, p, .. }
+            if n > MAX_SCRYPT_N
+                || r == 0
+                || r > MAX_SCRYPT_R
+                || p == 0
+                || p > MAX_SCRYPT_P
+                || 128 * n * u64::from(r) > MAX_SCRYPT_MEMORY =>
+        {
+            refuse(format!("scrypt n {n}, r {r}, p {p}"))
+        }
+        KdfParams::Pbkdf2 { c, .. } if c == 0 || c > MAX_PBKDF2_C => {
+            refuse(format!("pbkdf2 c {c}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs the KDF `function` with `params` over `password`, giving the 32-byte derived key both
-/// keystore formats use (cipher key in the first half, checksum/MAC key in the second).
+/// keystore formats use (cipher key in the first half, checksum/MAC key in the second). KDF
+/// parameters beyond the bounds above are refused before any work.
 pub(crate) fn derive_key(
     function: &str,
     params: &KdfParams,
     password: &[u8],
 ) -> Result<Zeroizing<[u8; 32]>, String> {
+    check_kdf_bounds(params)?;
     let mut derived = Zeroizing::new([0u8; 32]);
     let salt = |salt: &str| hex::decode(salt).map_err(|_| format!("salt {salt:?} is not hex"));
     match (function, params) {
@@ -335,6 +378,31 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["crypto"]["kdfparams"]["n"], 4096);
         assert_eq!(value["crypto"]["kdfparams"]["dklen"], 32);
+    }
+
+    #[test]
+    fn kdf_parameters_beyond_the_bounds_are_refused_before_any_work() {
+        let with = |from: &str, to: &str| -> Keystore {
+            serde_json::from_str(&SCRYPT_VECTOR.replace(from, to)).unwrap()
+        };
+        for (from, to) in [
+            // 2^45: the allocation alone would abort the process.
+            (r#""n":262144"#, r#""n":35184372088832"#),
+            (r#""n":262144,"r":1"#, r#""n":262144,"r":64"#),
+            (r#""n":262144,"r":1,"p":8"#, r#""n":1048576,"r":16,"p":8"#),
+            (r#""p":8"#, r#""p":1000000"#),
+            (r#""dklen":32"#, r#""dklen":1000000000"#),
+        ] {
+            let err = decrypt(&with(from, to), "testpassword").unwrap_err();
+            assert!(
+                matches!(&err, KeystoreError::Unsupported(m) if m.contains("ethnet opens keystores")),
+                "{to}: {err}"
+            );
+        }
+        let pbkdf2: Keystore =
+            serde_json::from_str(&PBKDF2_VECTOR.replace(r#""c":262144"#, r#""c":4294967295"#))
+                .unwrap();
+        assert!(decrypt(&pbkdf2, "testpassword").is_err());
     }
 
     #[test]
