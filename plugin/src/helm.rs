@@ -28,11 +28,11 @@ pub enum HelmError {
         source: std::io::Error,
     },
     /// helm ran and failed.
-    #[error("`helm {command}` failed:\n{stderr}")]
+    #[error("`{command}` failed:\n{stderr}")]
     Failed {
-        /// The subcommand and arguments, for the message.
+        /// The command, values elided (they may hold credentials) and shortened.
         command: String,
-        /// helm's own error output.
+        /// helm's own error output, shortened.
         stderr: String,
     },
     /// No chart was given and none was found.
@@ -41,6 +41,17 @@ pub enum HelmError {
          $HELM_PLUGIN_DIR/chart), or run from a directory holding ./chart"
     )]
     NoChart,
+    /// A values file holds a key twice; helm would silently keep one of them.
+    #[error(
+        "values file {file}: {detail}; helm would keep only one of them silently: remove the \
+         duplicate"
+    )]
+    DuplicateKey {
+        /// The file.
+        file: String,
+        /// The YAML parser's description: the key and where.
+        detail: String,
+    },
     /// The rendered template did not hold the spec.
     #[error(
         "the chart's {SPEC_TEMPLATE} did not render a ConfigMap with data[\"{SPEC_KEY}\"]: {0}"
@@ -78,6 +89,34 @@ pub struct ChartArgs {
 }
 
 impl ChartArgs {
+    /// Fails naming the file and the key when a local `-f` values file holds a key twice in one
+    /// mapping. URLs and stdin (`-f -`) are left to helm.
+    pub fn check_values_files(&self) -> Result<(), HelmError> {
+        for file in &self.values {
+            if file == "-" || file.contains("://") {
+                continue;
+            }
+            // An unreadable file is helm's to report, in its own words.
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            for document in serde_yaml::Deserializer::from_str(&text) {
+                if let Err(error) = <serde_yaml::Value as serde::Deserialize>::deserialize(document)
+                {
+                    let detail = error.to_string();
+                    if detail.contains("duplicate entry") {
+                        return Err(HelmError::DuplicateKey {
+                            file: file.clone(),
+                            detail,
+                        });
+                    }
+                    break; // Other YAML errors: helm says it better.
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The values flags as helm arguments, in helm's own flag spelling.
     pub fn value_args(&self) -> Vec<OsString> {
         let groups: [(&str, &Vec<String>); 6] = [
@@ -175,10 +214,12 @@ impl Helm {
                 source,
             })?;
         if !output.status.success() {
-            let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
             return Err(HelmError::Failed {
-                command: shown.join(" "),
-                stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                command: shorten(&self.shown_command(args), MAX_SHOWN_COMMAND),
+                stderr: shorten(
+                    String::from_utf8_lossy(&output.stderr).trim(),
+                    MAX_SHOWN_STDERR,
+                ),
             });
         }
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
@@ -199,9 +240,8 @@ impl Helm {
         if status.success() {
             return Ok(());
         }
-        let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
         Err(HelmError::Failed {
-            command: shown.join(" "),
+            command: shorten(&self.shown_command(args), MAX_SHOWN_COMMAND),
             stderr: format!("(its output is above; {status})"),
         })
     }
@@ -248,7 +288,41 @@ impl Helm {
             SPEC_TEMPLATE.into(),
         ];
         args.extend(chart_args.value_args());
+        chart_args.check_values_files()?;
         spec_from_rendered(&self.run(&args)?)
+    }
+
+    /// The whole chart as helm would install it for `release` (`helm template`), with the
+    /// user's chart flags.
+    pub fn render_release(
+        &self,
+        release: &str,
+        chart_args: &ChartArgs,
+    ) -> Result<String, HelmError> {
+        let mut args: Vec<OsString> = vec![
+            "template".into(),
+            release.into(),
+            chart_args.resolve_chart()?.into(),
+        ];
+        args.extend(chart_args.value_args());
+        self.run(&args)
+    }
+}
+
+/// Most characters of a failed command shown in an error.
+const MAX_SHOWN_COMMAND: usize = 400;
+/// Most characters of helm's error output repeated in an error.
+const MAX_SHOWN_STDERR: usize = 2000;
+
+/// `text` cut to at most `max` characters, saying how much was left out.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((cut, _)) => format!(
+            "{}… ({} more bytes not shown)",
+            &text[..cut],
+            text.len() - cut
+        ),
     }
 }
 
@@ -334,6 +408,51 @@ mod tests {
             Helm::at("helm").shown_command(&args),
             "helm install x --set … --set-json … -f v.yaml --set-string=…"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_helm_command_hides_values_and_stays_short() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        // A helm that fails repeating its arguments, as helm does for a bad --set.
+        let fake = tmp.path().join("helm");
+        std::fs::write(
+            &fake,
+            "#!/bin/sh\necho \"Error: failed parsing --set data: $*\" >&2\nexit 1\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let value = format!("token={}", "s".repeat(10_000));
+        let args: Vec<OsString> = ["template", "x", "chart", "--set", &value]
+            .map(OsString::from)
+            .to_vec();
+        let message = Helm::at(&fake).run(&args).unwrap_err().to_string();
+        assert!(message.len() < 3_000, "{} bytes", message.len());
+        assert!(message.contains(" template x chart --set …` failed"), "{message}");
+        assert!(message.contains("more bytes not shown"), "{message}");
+        assert!(
+            message.matches("token=s").count() <= 1,
+            "the value is echoed at most once, by helm itself"
+        );
+    }
+
+    #[test]
+    fn a_key_twice_in_a_values_file_is_refused_with_file_and_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("values.yaml");
+        std::fs::write(&file, "network:\n  chainId: 1\n  name: a\n  chainId: 2\n").unwrap();
+        let args = ChartArgs {
+            values: vec![file.to_string_lossy().into_owned()],
+            ..Default::default()
+        };
+        let message = args.check_values_files().unwrap_err().to_string();
+        assert!(
+            message.contains("values.yaml") && message.contains("chainId"),
+            "{message}"
+        );
+        std::fs::write(&file, "network:\n  chainId: 1\n").unwrap();
+        args.check_values_files().unwrap();
     }
 
     #[test]

@@ -149,6 +149,29 @@ fn open_new(path: &Path, mode: u32) -> Result<fs::File, OutputError> {
     options.open(path).map_err(io("cannot create", path))
 }
 
+/// Reads the file `relative` of the artifacts directory `dir`. Refuses an absolute path, `..`,
+/// and a symlink (anywhere on the way) that leads outside `dir`: a manifest names the files
+/// `seed` reads, and may not make it read, and publish, anything else.
+pub fn read_inside(dir: &Path, relative: &str) -> std::io::Result<Vec<u8>> {
+    use std::path::Component;
+    let outside = |why: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{relative} {why} {}; refusing to read it", dir.display()),
+        )
+    };
+    let path = Path::new(relative);
+    if !path.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(outside("is not a plain path inside"));
+    }
+    let root = dir.canonicalize()?;
+    let resolved = root.join(path).canonicalize()?;
+    if !resolved.starts_with(&root) {
+        return Err(outside("leads (through a symlink) outside"));
+    }
+    fs::read(resolved)
+}
+
 /// Reads `manifest.json` of an artifacts directory.
 pub fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
     let path = dir.join(MANIFEST_FILE);
@@ -164,13 +187,35 @@ pub fn read_genesis(dir: &Path) -> Result<alloy_genesis::Genesis, OutputError> {
     read_genesis_file(&dir.join(GENESIS_JSON))
 }
 
+/// Fields every geth-format genesis.json has: geth requires `gasLimit`, `difficulty` and
+/// `alloc`, and the hash depends on `config.chainId`'s forks. Without them alloy's defaults
+/// would fill in a genesis nobody wrote (and hash a manifest or `{}`).
+const REQUIRED_GENESIS_FIELDS: [&str; 4] = ["config", "gasLimit", "difficulty", "alloc"];
+
 /// Reads any geth-format genesis.json.
 pub fn read_genesis_file(path: &Path) -> Result<alloy_genesis::Genesis, OutputError> {
     let text = fs::read_to_string(path).map_err(io("cannot read", path))?;
-    serde_json::from_str(&text).map_err(|e| OutputError::Invalid {
+    let invalid = |reason: String| OutputError::Invalid {
         path: path.to_path_buf(),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let mut missing: Vec<&str> = REQUIRED_GENESIS_FIELDS
+        .into_iter()
+        .filter(|field| value.get(field).is_none_or(|v| v.is_null()))
+        .collect();
+    if value["config"].is_object() && value["config"].get("chainId").is_none() {
+        missing.push("config.chainId");
+    }
+    if !missing.is_empty() {
+        return Err(invalid(format!(
+            "not a genesis file: it has no {} (a geth-format genesis.json has config with \
+             chainId, gasLimit, difficulty and alloc)",
+            missing.join(", ")
+        )));
+    }
+    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
 #[cfg(test)]
@@ -225,6 +270,60 @@ mod tests {
             "force replaces the whole directory"
         );
         assert_eq!(fs::read_to_string(out.join("x/b")).unwrap(), "3");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reads_stay_inside_the_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("net");
+        fs::create_dir_all(dir.join("genesis")).unwrap();
+        fs::write(dir.join("genesis/ok"), "1").unwrap();
+        fs::write(tmp.path().join("outside"), "secret").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("outside"), dir.join("genesis/link")).unwrap();
+        std::os::unix::fs::symlink(tmp.path(), dir.join("up")).unwrap();
+        assert_eq!(read_inside(&dir, "genesis/ok").unwrap(), b"1");
+        for hostile in [
+            "genesis/link",
+            "up/outside",
+            "../outside",
+            "/etc/passwd",
+            "genesis/../../outside",
+        ] {
+            let err = read_inside(&dir, hostile).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::InvalidInput,
+                "{hostile}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_genesis_must_have_the_fields_geth_requires() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("genesis.json");
+        for (text, missing) in [
+            ("{}", "config, gasLimit, difficulty, alloc"),
+            (
+                r#"{"ethnetVersion": "0.1.0", "spec": {}, "objects": []}"#,
+                "config, gasLimit",
+            ),
+            (
+                r#"{"config": {}, "gasLimit": "0x1", "difficulty": "0x0", "alloc": {}}"#,
+                "config.chainId",
+            ),
+        ] {
+            fs::write(&path, text).unwrap();
+            let err = read_genesis_file(&path).unwrap_err().to_string();
+            assert!(err.contains(&format!("has no {missing}")), "{text}: {err}");
+        }
+        fs::write(
+            &path,
+            r#"{"config": {"chainId": 1}, "gasLimit": "0x1", "difficulty": "0x0", "alloc": {}}"#,
+        )
+        .unwrap();
+        assert_eq!(read_genesis_file(&path).unwrap().config.chain_id, 1);
     }
 
     #[test]

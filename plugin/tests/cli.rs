@@ -263,3 +263,183 @@ fn a_closed_stdout_is_not_a_failure() {
     let status = child.wait().unwrap();
     assert!(status.success(), "exit {status:?}");
 }
+
+/// A manifest edited by hand, reread through `seed` and `inspect`.
+fn edit_manifest(dir: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut manifest);
+    std::fs::write(&path, serde_json::to_string(&manifest).unwrap()).unwrap();
+}
+
+#[test]
+fn seed_reads_only_files_inside_the_directory() {
+    let Some(helm) = helm() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("net");
+    generate_fast(&helm, &out, &["--set", "accounts.count=1"]);
+    std::fs::write(tmp.path().join("outside"), "not for the cluster").unwrap();
+    let seed =
+        |out: &std::path::Path| ethnet(&helm, &["seed", out.to_str().unwrap(), "--release", "x"]);
+    assert!(seed(&out).status.success());
+
+    // A set name that climbs out of the directory.
+    let hostile = tmp.path().join("hostile");
+    std::fs::rename(&out, &hostile).unwrap();
+    edit_manifest(&hostile, |m| {
+        m["objects"][0]["set"] = "../..".into();
+        m["objects"][0]["keys"] = serde_json::json!([tmp.path().join("outside")]);
+    });
+    let refused = seed(&hostile);
+    assert!(!refused.status.success(), "a path outside DIR was read");
+    assert!(
+        stderr(&refused).contains("DNS label"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!String::from_utf8_lossy(&refused.stdout).contains("bm90IGZvciB0aGUgY2x1c3Rlcg"));
+
+    // A listed file that is a symlink out of the directory.
+    let linked = tmp.path().join("linked");
+    generate_fast(&helm, &linked, &["--set", "accounts.count=1"]);
+    let target = linked.join("genesis/genesis-hash");
+    std::fs::remove_file(&target).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside"), &target).unwrap();
+    let refused = seed(&linked);
+    assert!(
+        !refused.status.success(),
+        "a symlink out of DIR was followed"
+    );
+    assert!(stderr(&refused).contains("outside"), "{}", stderr(&refused));
+}
+
+#[test]
+fn hostile_numbers_and_waits_do_not_panic() {
+    let Some(helm) = helm() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("net");
+    generate_fast(&helm, &out, &["--set", "accounts.count=1"]);
+
+    // --wait of 2^64-1 must wait (unhealthy, nothing listens), not overflow the clock.
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_ethnet"))
+        .args([
+            "health",
+            out.to_str().unwrap(),
+            "--endpoint",
+            "rpc-0=http://127.0.0.1:9,",
+            "--wait",
+            "18446744073709551615",
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let exited = waiting.try_wait().unwrap();
+    if exited.is_none() {
+        waiting.kill().unwrap();
+    }
+    let output = waiting.wait_with_output().unwrap();
+    assert!(
+        exited.is_none() && !stderr(&output).contains("panicked"),
+        "exited {exited:?}: {}",
+        stderr(&output)
+    );
+
+    // A validator range past u32::MAX in an edited manifest is an error, not a panic.
+    edit_manifest(&out, |m| {
+        let node = m["nodes"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|n| n["validators"].is_object())
+            .unwrap();
+        node["validators"] = serde_json::json!({"start": 4294967295u32, "count": 2});
+    });
+    let inspected = ethnet(&helm, &["inspect", out.to_str().unwrap()]);
+    assert_eq!(inspected.status.code(), Some(1), "{}", stderr(&inspected));
+    assert!(
+        stderr(&inspected).contains("past the largest index"),
+        "{}",
+        stderr(&inspected)
+    );
+}
+
+#[test]
+fn messages_do_not_echo_secrets_or_accept_non_genesis_files() {
+    let Some(helm) = helm() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("net");
+    // The phrase itself where a file is expected: refused without showing it.
+    let phrase = "test test test test test test test test test test test junk";
+    let failed = ethnet(
+        &helm,
+        &[
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+            "--mnemonic-file",
+            phrase,
+        ],
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(!stderr(&failed).contains("junk"), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("not the mnemonic itself"),
+        "{}",
+        stderr(&failed)
+    );
+
+    // genesis hash: a manifest or an empty object is no genesis.
+    generate_fast(&helm, &out, &["--set", "accounts.count=1"]);
+    let manifest = out.join("manifest.json");
+    let hashed = ethnet(&helm, &["genesis", "hash", manifest.to_str().unwrap()]);
+    assert_eq!(hashed.status.code(), Some(1), "a manifest was hashed");
+    assert!(
+        stderr(&hashed).contains("not a genesis file"),
+        "{}",
+        stderr(&hashed)
+    );
+    let genesis = out.join("genesis/genesis.json");
+    assert!(
+        ethnet(&helm, &["genesis", "hash", genesis.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    // A values file with a key twice: named, not silently resolved by helm.
+    let values = tmp.path().join("dup.yaml");
+    std::fs::write(&values, "accounts:\n  count: 1\n  count: 2\n").unwrap();
+    let dup = ethnet(
+        &helm,
+        &[
+            "generate",
+            "--out",
+            tmp.path().join("d").to_str().unwrap(),
+            "-f",
+            values.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(dup.status.code(), Some(1));
+    assert!(
+        stderr(&dup).contains("dup.yaml") && stderr(&dup).contains("count"),
+        "{}",
+        stderr(&dup)
+    );
+}
+
+#[test]
+fn install_refuses_another_artifacts_prefix_before_touching_a_cluster() {
+    let Some(helm) = helm() else { return };
+    let refused = ethnet(
+        &helm,
+        &["install", "b", "--set", "artifactsPrefix=a", "--no-health"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let message = stderr(&refused);
+    assert!(
+        message.contains("artifactsPrefix is \"a\"") && message.contains("b-*"),
+        "{message}"
+    );
+}

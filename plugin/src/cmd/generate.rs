@@ -49,8 +49,19 @@ pub(super) fn build_artifacts(
 ) -> anyhow::Result<Artifacts> {
     let mnemonic = match &keys.mnemonic_file {
         Some(path) => {
-            let phrase = std::fs::read_to_string(path)
-                .with_context(|| format!("reading --mnemonic-file {}", path.display()))?;
+            let phrase = std::fs::read_to_string(path).map_err(|error| {
+                // A value with spaces that is no file is most likely the phrase itself: it
+                // must not end up in an error message, a terminal log or CI output.
+                if path.to_string_lossy().split_whitespace().count() > 1 && !path.exists() {
+                    anyhow::anyhow!(
+                        "--mnemonic-file takes the path of a file holding the mnemonic, not the \
+                         mnemonic itself (the value given is not shown)"
+                    )
+                } else {
+                    anyhow::Error::new(error)
+                        .context(format!("reading --mnemonic-file {}", path.display()))
+                }
+            })?;
             Some(parse_mnemonic(&phrase)?)
         }
         None => None,

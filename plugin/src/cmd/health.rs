@@ -35,7 +35,7 @@ pub(super) fn run(args: HealthArgs) -> anyhow::Result<bool> {
     let expect = Expectations::for_manifest(&manifest, args.min_peers, args.wait_finality);
     let slot_seconds = expect.head_window.as_secs() / 2;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let deadline = Instant::now() + Duration::from_secs(args.wait);
+    let deadline = super::deadline_after(args.wait);
     let verdict = loop {
         let verdict = runtime.block_on(check_network(&nodes, &expect));
         if verdict.healthy || Instant::now() >= deadline {

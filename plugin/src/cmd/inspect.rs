@@ -123,10 +123,19 @@ fn table(summary: &Summary) -> anyhow::Result<String> {
         "NODE", "ROLE", "EL", "CL", "VALIDATORS", "PEER ID"
     )];
     for n in &summary.nodes {
-        let validators = n
-            .validators
-            .map(|r| format!("{}..{}", r.start, r.start + r.count))
-            .unwrap_or_default();
+        let validators = match n.validators {
+            None => String::new(),
+            Some(r) => match r.start.checked_add(r.count) {
+                Some(end) => format!("{}..{end}", r.start),
+                None => anyhow::bail!(
+                    "manifest.json: node {} lists validators from {} with count {}, past the \
+                     largest index; the manifest was edited or damaged",
+                    n.name,
+                    r.start,
+                    r.count
+                ),
+            },
+        };
         rows.push(format!(
             "{:<15} {:<10} {:<11} {:<11} {:<12} {}",
             n.name,

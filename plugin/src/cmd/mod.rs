@@ -79,6 +79,17 @@ fn account_private_key(
     Ok(format!("0x{}", hex::encode(&secret[..])))
 }
 
+/// When a wait of `seconds` from now ends. A wait too long to represent (`--wait` of 2^64-1)
+/// never ends rather than overflowing the clock.
+fn deadline_after(seconds: u64) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    // About 30 years: later than any wait anyone means, early enough for every platform clock.
+    const FOREVER: std::time::Duration = std::time::Duration::from_secs(30 * 365 * 24 * 3600);
+    now.checked_add(std::time::Duration::from_secs(seconds))
+        .or_else(|| now.checked_add(FOREVER))
+        .unwrap_or(now)
+}
+
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     print(&format!("{}\n", serde_json::to_string_pretty(value)?))
 }

@@ -40,9 +40,16 @@ fn step(message: &str) {
 /// `install` and `upgrade`. Returns whether the network ended healthy.
 pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool> {
     let started = Instant::now();
+    if args.keys.seed.is_some() {
+        step(
+            "warning: --seed derives every key of a new network from the seed text, so anyone \
+             who knows it knows them all; use it for tests only",
+        );
+    }
     let helm = Helm::from_env();
     // helm renders and schema-checks the values; the spec is validated before anything else.
     let spec = super::generate::load_spec(&args.chart)?;
+    refuse_foreign_artifacts(&helm, &args)?;
     let exists = helm.release_exists(&args.release)?;
     match (intent, exists) {
         (Intent::Install, true) => bail!(
@@ -110,6 +117,27 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
         super::health::report(&verdict, args.output)?;
         Ok(verdict.healthy)
     })
+}
+
+/// Fails, before anything is written, when the chart would mount artifacts under another
+/// name than the release's (`artifactsPrefix`): ethnet seeds and reuses `<release>-*`, so the
+/// pods would run another release's keys, or none.
+fn refuse_foreign_artifacts(helm: &Helm, args: &ReleaseArgs) -> anyhow::Result<()> {
+    let rendered = helm.render_release(&args.release, &args.chart)?;
+    let release = &args.release;
+    match crate::kube::objects::mounted_genesis_prefixes(&rendered)
+        .into_iter()
+        .find(|prefix| prefix != release)
+    {
+        None => Ok(()),
+        Some(prefix) => bail!(
+            "artifactsPrefix is {prefix:?}, but helm ethnet seeds and reuses release {release}'s \
+             artifacts as {release}-*: the pods would mount {prefix}-genesis and the keys of \
+             {prefix}, another network's. Remove artifactsPrefix from the values (or set it to \
+             {release}); it is for installing the chart without the plugin, after \
+             `ethnet seed DIR --release {prefix}`"
+        ),
+    }
 }
 
 /// `uninstall`: helm uninstall, then with --purge the keys, genesis and volumes.
@@ -208,7 +236,7 @@ async fn watch(
     wait_seconds: u64,
 ) -> anyhow::Result<Verdict> {
     let expect = Expectations::for_manifest(manifest, min_peers, finality);
-    let deadline = Instant::now() + Duration::from_secs(wait_seconds);
+    let deadline = super::deadline_after(wait_seconds);
     // Pods are reached through the API server's pod proxy by the kube client itself: no local
     // listener that other processes could use with the kubeconfig's credentials.
     let transport = Transport::ApiServer {

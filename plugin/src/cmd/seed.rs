@@ -14,7 +14,7 @@ pub(super) fn run(args: SeedArgs) -> anyhow::Result<()> {
     let namespace = std::env::var("HELM_NAMESPACE")
         .ok()
         .filter(|ns| !ns.is_empty());
-    let read = |path: &str| std::fs::read(Path::new(&args.dir).join(path));
+    let read = |path: &str| output::read_inside(Path::new(&args.dir), path);
     let objects = objects::objects(&manifest, &args.release, namespace.as_deref(), read)
         .with_context(|| format!("reading the artifacts in {}", args.dir.display()))?;
     if !args.apply {

@@ -55,9 +55,12 @@ impl Expectations {
     /// What the network a manifest describes should look like: heads watched over two slots
     /// (long enough for a block on a live chain, short enough to wait for).
     pub fn for_manifest(manifest: &crate::core::Manifest, min_peers: u64, finality: bool) -> Self {
+        // The spec allows 1 to 60 s; a manifest edited beyond that must not overflow the
+        // window (or make the wait endless).
         let slot_seconds = manifest.spec["network"]["slotSeconds"]
             .as_u64()
-            .unwrap_or(12);
+            .unwrap_or(12)
+            .clamp(1, 60);
         Self {
             chain_id: manifest.el.chain_id,
             genesis_hash: manifest.el.genesis_hash,

@@ -83,15 +83,87 @@ fn metadata(release: &str, namespace: Option<&str>, set: &str) -> ObjectMeta {
     }
 }
 
+/// Why a manifest's objects cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ObjectsError {
+    /// A set name that is not a DNS label (it names an object and a directory).
+    #[error(
+        "manifest.json lists the set {set:?}; a set name must be a DNS label (lower-case \
+         letters, digits and '-', at most 63, alphanumeric at both ends): regenerate the \
+         directory with `ethnet generate` instead of editing its manifest"
+    )]
+    BadSet {
+        /// The set name.
+        set: String,
+    },
+    /// A key that Kubernetes does not allow in a ConfigMap or Secret (it names a file too).
+    #[error(
+        "manifest.json lists the key {key:?} in set {set}; a key must be letters, digits, \
+         '-', '_' and '.' (at most 253, not '.' or '..'), as Kubernetes requires: regenerate \
+         the directory with `ethnet generate` instead of editing its manifest"
+    )]
+    BadKey {
+        /// The set.
+        set: String,
+        /// The key.
+        key: String,
+    },
+    /// A listed file could not be read.
+    #[error("reading {path}")]
+    Read {
+        /// Path inside the artifacts directory.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Whether `set` is a DNS label (RFC 1123), as Kubernetes names and ethnet's sets are.
+pub fn is_set_name(set: &str) -> bool {
+    let bytes = set.as_bytes();
+    (1..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
+/// Whether `key` is a valid ConfigMap/Secret key (`[-._a-zA-Z0-9]+`, at most 253, not `.` or
+/// `..`): never a path separator or a parent directory.
+pub fn is_object_key(key: &str) -> bool {
+    (1..=253).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && key != "."
+        && key != ".."
+}
+
 /// Builds every object the manifest lists, reading each key's file with `read(path)`, where
 /// `path` is relative to the artifacts directory. Text goes to `data`, other bytes (the gzipped
-/// genesis state) to a ConfigMap's `binaryData`.
+/// genesis state) to a ConfigMap's `binaryData`. Every set name and key is checked before the
+/// first read, so a hostile manifest cannot name a path outside the directory.
 pub fn objects(
     manifest: &Manifest,
     release: &str,
     namespace: Option<&str>,
     mut read: impl FnMut(&str) -> std::io::Result<Vec<u8>>,
-) -> std::io::Result<Vec<ArtifactObject>> {
+) -> Result<Vec<ArtifactObject>, ObjectsError> {
+    for object in &manifest.objects {
+        if !is_set_name(&object.set) {
+            return Err(ObjectsError::BadSet {
+                set: object.set.clone(),
+            });
+        }
+        if let Some(key) = object.keys.iter().find(|key| !is_object_key(key)) {
+            return Err(ObjectsError::BadKey {
+                set: object.set.clone(),
+                key: key.clone(),
+            });
+        }
+    }
     let mut objects = Vec::new();
     for object in &manifest.objects {
         let meta = metadata(release, namespace, &object.set);
@@ -101,7 +173,11 @@ pub fn objects(
                 ObjectKind::ConfigMap => format!("{}/{key}", object.set),
                 ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
             };
-            files.insert(key.clone(), read(&path)?);
+            let contents = read(&path).map_err(|source| ObjectsError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            files.insert(key.clone(), contents);
         }
         objects.push(match object.kind {
             ObjectKind::ConfigMap => {
@@ -163,7 +239,7 @@ pub fn objects_from_files(
             .map(|bytes| bytes.to_vec())
             .ok_or_else(|| std::io::ErrorKind::NotFound.into())
     })
-    .expect("every listed file is present")
+    .expect("ethnet's own sets and keys are valid, and every listed file is present")
 }
 
 /// Metadata of the ConfigMap holding the manifest.
@@ -183,6 +259,38 @@ pub fn manifest_object(
         data: Some(BTreeMap::from([(MANIFEST_KEY.to_string(), json)])),
         ..Default::default()
     })
+}
+
+/// The prefixes of the genesis ConfigMaps (`<prefix>-genesis`) that the pods of a rendered
+/// chart (`helm template` output) mount. The chart names every artifact object
+/// `<artifactsPrefix or release>-<set>`, and every node mounts the genesis: a prefix other
+/// than the release means the pods would run artifacts ethnet did not seed for the release.
+pub fn mounted_genesis_prefixes(rendered: &str) -> std::collections::BTreeSet<String> {
+    fn walk(value: &serde_yaml::Value, found: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                if let Some(name) = map
+                    .get("configMap")
+                    .and_then(|c| c.get("name"))
+                    .and_then(|n| n.as_str())
+                {
+                    if let Some(prefix) = name.strip_suffix("-genesis") {
+                        found.insert(prefix.to_string());
+                    }
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = std::collections::BTreeSet::new();
+    for document in serde_yaml::Deserializer::from_str(rendered) {
+        if let Ok(value) = <serde_yaml::Value as serde::Deserialize>::deserialize(document) {
+            walk(&value, &mut found);
+        }
+    }
+    found
 }
 
 /// The objects as one multi-document YAML stream, for `kubectl apply -f -` or a GitOps repo.
@@ -323,6 +431,46 @@ mod tests {
             );
             assert!(own.iter().all(|k| keys.contains(&k)));
         }
+    }
+
+    #[test]
+    fn hostile_set_names_and_keys_are_refused_before_any_read() {
+        let (_, artifacts) = seeded_objects();
+        for (set, key) in [
+            ("../../etc", "passwd"),
+            ("/etc", "passwd"),
+            ("genesis", "../../../etc/passwd"),
+            ("genesis", "/etc/passwd"),
+            ("genesis", ".."),
+            ("Genesis", "genesis.json"),
+            ("a/b", "c"),
+        ] {
+            let mut manifest = artifacts.manifest();
+            manifest.objects[0].set = set.into();
+            manifest.objects[0].keys = vec![key.into()];
+            let mut reads = 0;
+            let err = objects(&manifest, "devnet", None, |_| {
+                reads += 1;
+                Ok(Vec::new())
+            })
+            .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ObjectsError::BadSet { .. } | ObjectsError::BadKey { .. }
+                ),
+                "{set}/{key}: {err}"
+            );
+            assert_eq!(reads, 0, "{set}/{key}: nothing read");
+        }
+        assert!(is_set_name("node-validator-12") && is_object_key("0xab.json"));
+    }
+
+    #[test]
+    fn the_genesis_prefix_of_rendered_pods_is_found() {
+        let rendered = "---\nkind: StatefulSet\nspec:\n  template:\n    spec:\n      volumes:\n        - name: genesis\n          configMap: {name: other-genesis}\n        - name: jwt\n          secret: {secretName: other-jwt}\n---\nkind: Pod\nspec:\n  volumes:\n    - projected:\n        sources:\n          - configMap: {name: devnet-genesis}\n";
+        let found: Vec<String> = mounted_genesis_prefixes(rendered).into_iter().collect();
+        assert_eq!(found, ["devnet", "other"]);
     }
 
     #[test]
