@@ -69,7 +69,7 @@
 #    `kubernetes` Service (the lease endpoint reconciler refuses a loopback address).
 #  - Storage: kube-controller-manager's built-in hostPath provisioner (--enable-hostpath-
 #    provisioner; single-node test clusters only) behind the default StorageClass `standard`
-#    (reclaimPolicy Delete): each PVC gets a folder under /tmp/hostpath_provisioner (the path is
+#    (reclaimPolicy Delete): each PVC gets a folder under /tmp/hostpath_pv (the path is
 #    fixed in the provisioner), deleted with its PV when the PVC goes; `down` removes the folder.
 #    hostPath volumes ignore fsGroup: a non-root pod must chown its volume (an init container).
 #  - CoreDNS: a hostNetwork pod bound to the node IP, talking to the API server directly (not
@@ -102,7 +102,7 @@ DNS_IP=10.96.0.10
 API_PORT=6443
 # shellcheck disable=SC2034 # used by render, through ${!name}
 STORAGE_CLASS=standard
-HOSTPATH_DIR=/tmp/hostpath_provisioner   # fixed in kube-controller-manager's provisioner
+HOSTPATH_DIR=/tmp/hostpath_pv   # fixed in kube-controller-manager's provisioner
 CGROUP_ROOT=/ethnet
 MAX_OPEN_FILES=""   # the kubelet's, from `ulimit -Hn` in start_node
 PAUSE_IMAGE=ethnet.local/pause:local
@@ -117,7 +117,7 @@ KUBELET_SYSCTLS=(kernel/panic=10 kernel/panic_on_oops=1 kernel/keys/root_maxkeys
 # The apt packages `up` needs, as <package>:<file it provides>.
 PACKAGES=(containerd:/usr/bin/containerd runc:/usr/sbin/runc
   containernetworking-plugins:/usr/lib/cni/bridge busybox-static:/bin/busybox
-  iptables:/usr/sbin/iptables conntrack:/usr/sbin/conntrack iproute2:/usr/sbin/ip
+  iptables:/usr/sbin/iptables nftables:/usr/sbin/nft conntrack:/usr/sbin/conntrack iproute2:/usr/sbin/ip
   util-linux:/usr/bin/nsenter openssl:/usr/bin/openssl curl:/usr/bin/curl gcc:/usr/bin/gcc
   libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a)
 
@@ -319,30 +319,48 @@ spawn() { # <name> <command...>: start in the background, detached from our stdi
   echo $! >"$RUN/pids/$1.pid"
 }
 
-# TERM, up to 10 s, then KILL: several at once so that `down` does not wait for each in turn.
-stop() { # <name...>
-  local n pids=() live
-  for n in "$@"; do alive "$n" && pids+=("$(cat "$RUN/pids/$n.pid")"); done
-  if [ ${#pids[@]} -gt 0 ]; then kill -TERM "${pids[@]}" 2>/dev/null || true; fi
-  for _ in $(seq 100); do
-    live=0
-    for n in "$@"; do alive "$n" && live=1; done
-    [ $live = 0 ] && break
-    sleep 0.1
-  done
-  for n in "$@"; do
-    if alive "$n"; then kill -KILL "$(cat "$RUN/pids/$n.pid")" 2>/dev/null || true; fi
-  done
-  for n in "$@"; do rm -f "$RUN/pids/$n.pid"; done
+gone() { # <pid>: exited (a zombie counts: only its parent's wait is left)
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ "$state" = Z ]
 }
 
-kill_pids() { # <pid...>: TERM, a short wait, then KILL, for processes we did not start ourselves
+# TERM, up to 10 s, then KILL: several at once so that `down` does not wait for each in turn.
+# Done when each process is gone, not merely past the point where /proc/PID/exe disappears.
+stop() { # <name...>
+  local n pids=() p live
+  for n in "$@"; do alive "$n" && pids+=("$(cat "$RUN/pids/$n.pid")"); done
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    for _ in $(seq 100); do
+      live=0
+      for p in "${pids[@]}"; do gone "$p" || live=1; done
+      [ $live = 0 ] && break
+      sleep 0.1
+    done
+    for n in "$@"; do
+      if alive "$n"; then kill -KILL "$(cat "$RUN/pids/$n.pid")" 2>/dev/null || true; fi
+    done
+    for _ in $(seq 50); do
+      live=0
+      for p in "${pids[@]}"; do gone "$p" || live=1; done
+      [ $live = 0 ] && break
+      sleep 0.1
+    done
+  fi
+  for n in "$@"; do rm -f "$RUN/pids/$n.pid"; done
+  STOPPED+=("${pids[@]}")
+}
+STOPPED=()   # every PID stop() ended: `down` waits until their parent has reaped them too
+
+kill_pids() { # <signal> <pid...>: for processes we did not start ourselves; KILL after 3 s
+  local sig=$1 p _ live; shift
   [ $# -gt 0 ] || return 0
-  kill -TERM "$@" 2>/dev/null || true
-  local p _
+  kill "-$sig" "$@" 2>/dev/null || true
   for _ in $(seq 30); do
-    for p in "$@"; do [ -d "/proc/$p" ] && break; done
-    [ -d "/proc/$p" ] || return 0
+    live=0
+    for p in "$@"; do gone "$p" || live=1; done
+    [ $live = 0 ] && return 0
     sleep 0.1
   done
   kill -KILL "$@" 2>/dev/null || true
@@ -729,19 +747,23 @@ down() {
     return 0
   fi
   stop kube-proxy kube-scheduler kube-controller-manager kubelet
-  # The pods: every process in the kubelet's cgroup tree, found in each hierarchy.
+  # The pods: every process in the kubelet's cgroup tree, in any hierarchy. SIGKILL at once:
+  # the kubelet is gone, nothing waits for a graceful end, and a container's PID 1 ignores TERM
+  # unless it handles it.
   local root; root=$(cat "$RUN/cgroup-root" 2>/dev/null || echo "$CGROUP_ROOT")
   local procs
-  # shellcheck disable=SC2046 # one PID per word
-  kill_pids $(cat /sys/fs/cgroup/*/"${root#/}"/{,*/,*/*/,*/*/*/,*/*/*/*/}cgroup.procs 2>/dev/null | sort -u)
+  procs=$(find /sys/fs/cgroup/*/"${root#/}" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+  # shellcheck disable=SC2086 # one PID per word
+  kill_pids KILL $procs
   stop containerd
   # What else lives in the mount namespace: the shims.
   if alive mount-ns; then
     procs=$(ns_members | grep -vx "$(ns_pid)" || true)
     # shellcheck disable=SC2086 # one PID per word
-    kill_pids $procs
+    kill_pids TERM $procs
   fi
-  stop mount-ns kube-apiserver etcd
+  stop mount-ns kube-apiserver   # before etcd: on a dead backend it waits out its grace period
+  stop etcd
   remove_cgroups "$root"
   network_down
   local p
@@ -750,6 +772,13 @@ down() {
       case $p in /run/* | /var/* | /tmp/*) rm -rf -- "$p" ;; esac
     done <"$RUN/created"
   fi
+  local _ left
+  for _ in $(seq 50); do   # zombies until PID 1 (their parent, once `up` has exited) reaps them
+    left=0
+    for p in "${STOPPED[@]}"; do [ -e "/proc/$p" ] && left=1; done
+    [ $left = 0 ] && break
+    sleep 0.1
+  done
   # Everything but the logs.
   if [ -d "$RUN" ]; then
     find "$RUN" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} +
