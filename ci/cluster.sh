@@ -115,11 +115,12 @@ NS_BINDS=(/run/containerd /var/lib/cni /var/lib/kubelet /var/log/pods /var/log/c
 KUBELET_SYSCTLS=(kernel/panic=10 kernel/panic_on_oops=1 kernel/keys/root_maxkeys=1000000
   kernel/keys/root_maxbytes=25000000 vm/overcommit_memory=1 vm/panic_on_oom=0)
 # The apt packages `up` needs, as <package>:<file it provides>.
+# (Not socat or libseccomp-dev: nothing here uses them; containerd 1.6 port-forwards itself.)
 PACKAGES=(containerd:/usr/bin/containerd runc:/usr/sbin/runc
   containernetworking-plugins:/usr/lib/cni/bridge busybox-static:/bin/busybox
-  iptables:/usr/sbin/iptables nftables:/usr/sbin/nft conntrack:/usr/sbin/conntrack iproute2:/usr/sbin/ip
-  util-linux:/usr/bin/nsenter openssl:/usr/bin/openssl curl:/usr/bin/curl gcc:/usr/bin/gcc
-  libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a)
+  iptables:/usr/sbin/iptables nftables:/usr/sbin/nft conntrack:/usr/sbin/conntrack
+  iproute2:/usr/sbin/ip util-linux:/usr/bin/nsenter openssl:/usr/bin/openssl curl:/usr/bin/curl
+  gcc:/usr/bin/gcc libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a)
 
 log() { echo "cluster: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -199,20 +200,35 @@ build() {
 # The one image packer: folder <rootfs> becomes a docker-archive tar (manifest.json, the config
 # JSON named by its sha256, and <diff_id>/layer.tar, uncompressed so its digest is the diff_id).
 # Entries are sorted, owners numeric and names empty; hard links and symlinks are kept.
-pack_image() { # <ref> <rootfs> <out.tar> [--entrypoint A]... [--cmd A]... [--env K=V]... [--user U] [--workdir D]
+# Flags: [--entrypoint A]... [--cmd A]... [--env K=V]... [--user U] [--workdir D]
+pack_image() { # <ref> <rootfs> <out.tar> [flags]
   python3 - "$@" <<'PY'
-import argparse, hashlib, json, os, platform, sys, tarfile, tempfile
+import hashlib, io, json, os, platform, sys, tarfile, tempfile, types
 
-ap = argparse.ArgumentParser(prog="cluster.sh image")
-ap.add_argument("ref")
-ap.add_argument("rootfs")
-ap.add_argument("out")
-ap.add_argument("--entrypoint", action="append")
-ap.add_argument("--cmd", action="append")
-ap.add_argument("--env", action="append", default=[])
-ap.add_argument("--user")
-ap.add_argument("--workdir")
-a = ap.parse_args()
+# By hand rather than argparse: a value may itself start with "-" (--entrypoint -c).
+LISTS, SINGLE = {"--entrypoint", "--cmd", "--env"}, {"--user", "--workdir"}
+args, pos, opt = sys.argv[1:], [], {}
+while args:
+    arg = args.pop(0)
+    name, eq, value = arg.partition("=")
+    if name in LISTS | SINGLE:
+        if not eq:
+            if not args:
+                sys.exit(f"cluster.sh image: {name} needs a value")
+            value = args.pop(0)
+        if name in LISTS:
+            opt.setdefault(name, []).append(value)
+        else:
+            opt[name] = value
+    elif arg.startswith("--"):
+        sys.exit(f"cluster.sh image: unknown flag {arg}")
+    else:
+        pos.append(arg)
+if len(pos) != 3:
+    sys.exit("cluster.sh image: want REF ROOTFS_DIR (and an output file)")
+a = types.SimpleNamespace(ref=pos[0], rootfs=pos[1], out=pos[2], entrypoint=opt.get("--entrypoint"),
+                          cmd=opt.get("--cmd"), env=opt.get("--env", []), user=opt.get("--user"),
+                          workdir=opt.get("--workdir"))
 if not os.path.isdir(a.rootfs):
     sys.exit(f"cluster.sh image: {a.rootfs} is not a folder")
 
@@ -265,7 +281,6 @@ with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".layer") as layer:
     tmp = a.out + ".tmp"
     with tarfile.open(tmp, mode="w", format=tarfile.PAX_FORMAT) as tar:
         def add_bytes(name, data):
-            import io
             ti = tarfile.TarInfo(name)
             ti.size, ti.mode = len(data), 0o644
             tar.addfile(ti, io.BytesIO(data))
@@ -285,7 +300,8 @@ load_image() { # <archive>
 }
 
 image_cmd() { # <ref> <rootfs> [flags]
-  [ $# -ge 2 ] || die "usage: $0 image REF ROOTFS_DIR [--entrypoint A]... [--cmd A]... [--env K=V]... [--user U] [--workdir D]"
+  [ $# -ge 2 ] || die "usage: $0 image REF ROOTFS_DIR [--entrypoint A]... [--cmd A]..." \
+    "[--env K=V]... [--user U] [--workdir D]"
   containerd_up || die "the cluster is not up (ci/cluster.sh up)"
   local ref=$1 rootfs=$2; shift 2
   mkdir -p "$RUN/tmp"
@@ -752,7 +768,8 @@ down() {
   # unless it handles it.
   local root; root=$(cat "$RUN/cgroup-root" 2>/dev/null || echo "$CGROUP_ROOT")
   local procs
-  procs=$(find /sys/fs/cgroup/*/"${root#/}" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
+  procs=$(find /sys/fs/cgroup/*/"${root#/}" -name cgroup.procs -exec cat {} + 2>/dev/null |
+    sort -u || true)   # no tree at all when the kubelet never started
   # shellcheck disable=SC2086 # one PID per word
   kill_pids KILL $procs
   stop containerd
