@@ -429,9 +429,7 @@ start_mount_ns() {
 
 # --- network -------------------------------------------------------------------------------
 network_up() {
-  ! ip link show "$BRIDGE" >/dev/null 2>&1 || die "$BRIDGE exists already: another cluster? (ci/cluster.sh down)"
   ip link add "$BRIDGE" type bridge
-  echo bridge >>"$RUN/created-net"
   ip addr add "$NODE_IP/${POD_CIDR#*/}" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   echo 1 >"/proc/sys/net/ipv4/conf/$BRIDGE/forwarding"   # this bridge only, not ip_forward
@@ -490,9 +488,13 @@ cleanup_nft_tables() {
   done < <(nft list tables 2>/dev/null)
 }
 
+our_bridge() { # cni0 exists and carries our node address (never delete another cluster's)
+  ip -o addr show dev "$BRIDGE" 2>/dev/null | grep -q " inet $NODE_IP/"
+}
+
 network_down() {
   local l
-  if ip link show "$BRIDGE" >/dev/null 2>&1; then
+  if our_bridge; then
     # veths die with their pod's network namespace; any still attached go explicitly.
     for l in $(ip -o link show master "$BRIDGE" 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
       ip link del "$l" 2>/dev/null || true
@@ -713,6 +715,8 @@ up() {
     return 0
   fi
   [ ! -d "$RUN/pids" ] || down   # a half-started or crashed leftover
+  ! ip link show "$BRIDGE" >/dev/null 2>&1 ||
+    die "$BRIDGE exists and is not ours (another cluster?); if it is ours: $0 down"
   local t0=$SECONDS
   DEADLINE=$((SECONDS + TIMEOUT))
   rm -rf "$RUN"
@@ -758,7 +762,7 @@ up() {
 down() {
   require_root
   local t0=$SECONDS
-  if [ ! -d "$RUN/pids" ] && [ ! -f "$RUN/created" ] && ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+  if [ ! -d "$RUN/pids" ] && [ ! -f "$RUN/created" ] && ! our_bridge; then
     log "nothing to take down"
     return 0
   fi
