@@ -243,8 +243,11 @@ async fn watch(
         client: client.clone(),
         timeout: expect.request_timeout,
     };
-    // A spinner on stderr while waiting; indicatif hides it when stderr is not a terminal.
+    // A spinner on stderr while waiting; indicatif hides it when stderr is not a terminal, so
+    // there a progress line is printed every 30 s instead (a long wait never looks hung).
     let spinner = indicatif::ProgressBar::new_spinner();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut last_line = Instant::now();
     loop {
         let verdict =
             cluster_verdict(client, &transport, namespace, release, manifest, &expect).await?;
@@ -253,12 +256,27 @@ async fn watch(
             spinner.finish_and_clear();
             return Ok(verdict);
         }
-        spinner.set_message(format!(
+        let progress = format!(
             "waiting for a healthy network: {} of {} checks failing ({} s left)",
             verdict.failures().count(),
             verdict.checks.len(),
             left.as_secs()
-        ));
+        );
+        if !terminal && last_line.elapsed() >= Duration::from_secs(30) {
+            let first = verdict
+                .failures()
+                .next()
+                .map(|c| {
+                    format!(
+                        "; first: {} {} expected {}, seen {}",
+                        c.node, c.check, c.expected, c.seen
+                    )
+                })
+                .unwrap_or_default();
+            eprintln!("ethnet: {progress}{first}");
+            last_line = Instant::now();
+        }
+        spinner.set_message(progress);
         spinner.tick();
         tokio::time::sleep(expect.head_window / 2).await;
     }
@@ -279,7 +297,9 @@ async fn cluster_verdict(
         .with_context(|| format!("listing the pods of {release} in namespace {namespace}"))?;
     let ready: Vec<NodeEndpoints> = pods
         .iter()
-        .filter(|p| p.ready.is_ok())
+        // A running pod's clients are checked even when the pod is not Ready: its verdict then
+        // says which container is at fault, not only that the pod is not Ready.
+        .filter(|p| p.ready.is_ok() || p.running)
         .filter_map(|p| {
             let pod = p.pod.as_deref()?;
             Some(NodeEndpoints {

@@ -20,6 +20,9 @@ pub struct NodePod {
     pub pod: Option<String>,
     /// `Ok` when Ready, else why not.
     pub ready: Result<(), String>,
+    /// The pod's containers have started (phase Running), Ready or not: its clients can be
+    /// asked for their own checks even while another container of the pod is not ready.
+    pub running: bool,
 }
 
 /// The API server path of a pod's port through its pod proxy, for
@@ -50,10 +53,12 @@ pub async fn node_pods<'a>(
                     node: node.name.clone(),
                     pod: pod.metadata.name.clone(),
                     ready: readiness(pod),
+                    running: pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"),
                 },
                 None => NodePod {
                     node: node.name.clone(),
                     pod: None,
+                    running: false,
                     ready: Err(format!(
                         "no pod (none labelled {selector} runs this node; is the release installed?)"
                     )),
