@@ -40,6 +40,9 @@ args:
   - --p2p-udp-port={{ $p.clP2p }}
   - --p2p-quic-port={{ $p.clQuic }}
   - --p2p-max-peers={{ $v.peering.maxPeers }}
+  {{- if $v.clients.prysm.disableQuic }}
+  - --disable-quic
+  {{- end }}
   {{- /*
   No ENR records exist to bootstrap discv5 from, so peering is the static --peer list only:
   prysm marks those peers trusted, dials them by DNS at start and keeps reconnecting them.

@@ -60,7 +60,10 @@ put "$keys/cl-peer-id.json" /run/ethnet/node/cl-peer-id.json
 echo "$node" > /run/ethnet/node/name
 if [ "${SHARE_SHELL:-false}" = true ]; then
   mkdir -p /run/ethnet/bin
-  put "$(command -v busybox)" /run/ethnet/bin/busybox
+  # busybox sh may answer `command -v busybox` with the bare name of its own applet.
+  bb=/bin/busybox
+  [ -x "$bb" ] || bb=$(command -v busybox)
+  put "$bb" /run/ethnet/bin/busybox
   chmod 0555 /run/ethnet/bin/busybox
 fi
 # What a client needs beyond that lives in its own setup script (templates/_client-<name>.tpl).
