@@ -53,7 +53,12 @@ args:
   - --peer={{ $peer }}
   {{- end }}
   {{- end }}
-  - --min-sync-peers=1
+  {{- /*
+  No minimum of peers for initial sync: a prysm node waits in initial sync for a peer with a
+  higher finalized epoch, so when every node restarts at once (a rollout restart) each would
+  wait for the others forever. A node that is behind still syncs from the peers ahead of it.
+  */}}
+  - --min-sync-peers=0
   - --minimum-peers-per-subnet=0
   - --subscribe-all-subnets
   {{- if ne (toString $v.network.forks.fulu) "never" }}
