@@ -270,6 +270,7 @@ init_prysm() { # prysm's setup: the libp2p key hex-encoded; the shared shell for
 init_unresolved() { # a bootnode that does not resolve fails init (the kubelet retries it)
   local r="$OUT/init-u"
   init_env "$r"
+  # shellcheck disable=SC2016 # the stub's own $1
   printf '#!/bin/sh\nprintf "Server:\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\n** server can'"'"'t find %%s: NXDOMAIN\\n" "$1"\n' \
     >"$r/bin/nslookup"
   init_run "$r" POD_NAME=t-rpc-0 ETHNET_GROUP=rpc CL_CLIENT=lighthouse

@@ -68,6 +68,7 @@ if [ "${SHARE_SHELL:-false}" = true ]; then
 fi
 # What a client needs beyond that lives in its own setup script (templates/_client-<name>.tpl).
 for client in ${EL_CLIENT:-} ${CL_CLIENT:-}; do
+  # shellcheck disable=SC1090 # rendered per client into the scripts ConfigMap
   if [ -f "/scripts/setup-$client.sh" ]; then . "/scripts/setup-$client.sh"; fi
 done
 
