@@ -31,10 +31,13 @@ export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
 ETHNET_CONSENSUS_CONFIGS=$(python3 -c 'import eth_consensus_specs, pathlib; print(pathlib.Path(eth_consensus_specs.__file__).parent.parent / "configs")')
 export ETHNET_CONSENSUS_CONFIGS
 "$ETHNET_CACHE/bin/genesis-vectors" export "$ETHNET_GENESIS_VECTORS"
-# etcd + kube-apiserver from the Go module proxy (minutes when cold): built in the background
-# at the lowest priority, so downloads and idle moments of the stages below pay for it.
+# etcd and the Kubernetes binaries from the Go module proxy (many minutes when cold), and the
+# real clients: built in the background at the lowest priority, so downloads and idle moments of
+# the stages below pay for them.
 nice -n 19 bash ci/apiserver.sh build >"$ETHNET_CACHE/apiserver-build.log" 2>&1 &
 apiserver_build=$!
+CLIENTS_BUILD_NICE=19 bash ci/clients.sh build >"$ETHNET_CACHE/clients-build.log" 2>&1 &
+clients_build=$!
 
 # --- stages --------------------------------------------------------------------------------
 spec_fixture_matches_chart() {
@@ -69,15 +72,20 @@ stage "API server integration (kube-apiserver + etcd)" apiserver_e2e
 
 # Real clients (geth + prysm, built from the Go module proxy into $ETHNET_CACHE) run a network
 # ethnet generated; two corrupted-artifact runs must fail first. ETHNET_SKIP_DEVNET=1 skips it.
+devnet() {
+  wait "$clients_build" || { tail -n 40 "$ETHNET_CACHE/clients-build.log"; return 1; }
+  bash ci/devnet-e2e.sh --with-negative
+}
 if [ "${ETHNET_SKIP_DEVNET:-0}" != 1 ]; then
-  stage "real-client devnet (geth + prysm, verdict by ethnet health)" \
-    bash ci/devnet-e2e.sh --with-negative
+  stage "real-client devnet (geth + prysm, verdict by ethnet health)" devnet
 fi
 
 # The examples against a geth --dev node (geth from the devnet stage's cache, else built).
 examples() {
-  local geth=$ETHNET_CACHE/geth-v1.16.8/geth venv=$ETHNET_CACHE/examples-venv
-  [ -x "$geth" ] || GOBIN=$(dirname "$geth") go install github.com/ethereum/go-ethereum/cmd/geth@v1.16.8
+  local venv=$ETHNET_CACHE/examples-venv
+  wait "$clients_build" 2>/dev/null || true
+  (source ci/clients.sh && install_geth)
+  local geth; geth=$(source ci/clients.sh && echo "$GETH")
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r examples/client/requirements.txt
   PYTHON=$venv/bin/python bash examples/client/test.sh target/debug/ethnet "$geth" &&
