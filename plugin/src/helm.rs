@@ -429,7 +429,10 @@ mod tests {
             .to_vec();
         let message = Helm::at(&fake).run(&args).unwrap_err().to_string();
         assert!(message.len() < 3_000, "{} bytes", message.len());
-        assert!(message.contains(" template x chart --set …` failed"), "{message}");
+        assert!(
+            message.contains(" template x chart --set …` failed"),
+            "{message}"
+        );
         assert!(message.contains("more bytes not shown"), "{message}");
         assert!(
             message.matches("token=s").count() <= 1,

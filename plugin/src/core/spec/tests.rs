@@ -214,14 +214,7 @@ fn zero_validator_nodes() {
 #[test]
 fn unknown_execution_client() {
     let msg = rejected(|v| v["nodes"]["rpc"]["execution"]["client"] = json!("parity"));
-    assert_mentions(
-        &msg,
-        &[
-            "nodes.rpc.execution.client",
-            "\"parity\"",
-            "geth",
-        ],
-    );
+    assert_mentions(&msg, &["nodes.rpc.execution.client", "\"parity\"", "geth"]);
 }
 
 #[test]
@@ -229,7 +222,10 @@ fn unknown_consensus_client() {
     let msg = rejected(|v| v["nodes"]["validators"]["consensus"]["client"] = json!("teku"));
     assert_mentions(
         &msg,
-        &["nodes.validators.consensus.client", "lighthouse, lodestar, prysm"],
+        &[
+            "nodes.validators.consensus.client",
+            "lighthouse, lodestar, prysm",
+        ],
     );
 }
 
@@ -428,10 +424,16 @@ fn prysm_runs_the_mainnet_preset_with_slots_of_two_seconds_or_more() {
         v["nodes"]["rpc"]["consensus"]["client"] = json!("prysm");
         v["network"]["preset"] = json!("minimal");
     });
-    assert_mentions(&m, &["nodes.rpc.consensus.client", "prysm", "minimal", "mainnet"]);
+    assert_mentions(
+        &m,
+        &["nodes.rpc.consensus.client", "prysm", "minimal", "mainnet"],
+    );
     let m = rejected(|v| {
         v["nodes"]["bootnodes"]["consensus"]["client"] = json!("prysm");
         v["network"]["slotSeconds"] = json!(1);
     });
-    assert_mentions(&m, &["nodes.bootnodes.consensus.client", "slotSeconds 1", ">= 2"]);
+    assert_mentions(
+        &m,
+        &["nodes.bootnodes.consensus.client", "slotSeconds 1", ">= 2"],
+    );
 }
