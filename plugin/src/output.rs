@@ -176,7 +176,7 @@ pub fn read_inside(dir: &Path, relative: &str) -> std::io::Result<Vec<u8>> {
 pub fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
     let path = dir.join(MANIFEST_FILE);
     let text = fs::read_to_string(&path).map_err(io("cannot read", &path))?;
-    serde_json::from_str(&text).map_err(|e| OutputError::Invalid {
+    Manifest::from_json(&text).map_err(|e| OutputError::Invalid {
         path,
         reason: e.to_string(),
     })

@@ -63,10 +63,7 @@ pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
         false => None,
     };
     let summary = Summary {
-        network: manifest.spec["network"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
+        network: manifest.spec.network.name.clone(),
         el: ElView {
             chain_id: manifest.el.chain_id,
             genesis_hash: manifest.el.genesis_hash.to_string(),

@@ -22,7 +22,7 @@ use super::{
         self, BlsPubkey, ClGenesis, ClGenesisInput, GenesisValidator, WithdrawalCredentials,
     },
     el_genesis,
-    error::CoreError,
+    error::{CoreError, ManifestError},
     genesis_hash,
     identity::{self, NodeIdentity, NodeKeys},
     keystore::{self, Keystore, KeystoreNonces, ScryptParams},
@@ -316,14 +316,20 @@ fn random_password(rng: &mut impl RngCore) -> Zeroizing<String> {
 // The public manifest and the file layout.
 // ---------------------------------------------------------------------------------------------
 
+/// The manifest format this release writes and reads: `apiVersion` of manifest.json.
+pub const MANIFEST_API_VERSION: &str = "ethnet.io/v1";
+
 /// The public summary of a network, written as manifest.json. Never holds a secret.
+/// Read it with [`Manifest::from_json`], which checks the format version first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Manifest {
+    /// Format of this document: [`MANIFEST_API_VERSION`].
+    pub api_version: String,
     /// Version of ethnet that generated the artifacts.
     pub ethnet_version: String,
-    /// The validated spec.
-    pub spec: serde_json::Value,
+    /// The validated spec (its notes are not kept).
+    pub spec: NetworkSpec,
     /// Unix time of genesis.
     pub genesis_time: u64,
     /// Execution layer summary.
@@ -466,8 +472,9 @@ impl Artifacts {
 
     fn manifest_of(&self, files: &[ArtifactFile]) -> Manifest {
         Manifest {
+            api_version: MANIFEST_API_VERSION.into(),
             ethnet_version: env!("CARGO_PKG_VERSION").into(),
-            spec: serde_json::to_value(&self.spec).expect("the spec serializes"),
+            spec: self.spec.without_notes(),
             genesis_time: self.genesis_time,
             el: ElSummary {
                 chain_id: self.spec.network.chain_id,
@@ -711,9 +718,38 @@ impl NodeSummary {
 }
 
 impl Manifest {
+    /// Reads manifest.json. Manifests without `apiVersion` were written by ethnet 0.1 before
+    /// the format carried a version; their layout is this one's, so they read unchanged (and
+    /// are stored with the version on the next write). Any other version is refused: a newer
+    /// format must never be read as if it were this one.
+    pub fn from_json(text: &str) -> Result<Self, ManifestError> {
+        let mut value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ManifestError::Invalid(e.to_string()))?;
+        let object = value
+            .as_object_mut()
+            .ok_or_else(|| ManifestError::Invalid("not a JSON object".into()))?;
+        match object.get("apiVersion") {
+            None => {
+                object.insert("apiVersion".into(), MANIFEST_API_VERSION.into());
+            }
+            Some(serde_json::Value::String(v)) if v == MANIFEST_API_VERSION => {}
+            Some(other) => {
+                return Err(ManifestError::UnknownVersion {
+                    version: other.to_string(),
+                    ethnet: object
+                        .get("ethnetVersion")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("unknown")
+                        .to_string(),
+                })
+            }
+        }
+        serde_json::from_value(value).map_err(|e| ManifestError::Invalid(e.to_string()))
+    }
+
     /// The node groups of the stored spec.
-    pub fn node_groups(&self) -> Vec<NodeGroup> {
-        serde_json::from_value(self.spec["nodes"].clone()).unwrap_or_default()
+    pub fn node_groups(&self) -> &[NodeGroup] {
+        &self.spec.nodes
     }
 
     /// The nodes the current spec runs. The manifest also keeps identities of nodes a group
@@ -1002,5 +1038,83 @@ mod tests {
             values["ethnet"]["genesisHash"].as_str().unwrap(),
             artifacts.genesis_hash.to_string()
         );
+    }
+
+    #[test]
+    fn the_manifest_reads_back_typed() {
+        let manifest = generate_seeded(7).manifest();
+        let json = serde_json::to_string_pretty(&manifest).unwrap();
+        assert!(json.contains(r#""apiVersion": "ethnet.io/v1""#), "{json}");
+        assert_eq!(Manifest::from_json(&json).unwrap(), manifest);
+    }
+
+    #[test]
+    fn every_spec_value_survives_the_manifest() {
+        let spec = spec_with(|spec| {
+            spec.network.forks = ForkScheduleForTests::late();
+            spec.validators.withdrawal_credentials = WithdrawalCredentialsSpec::Compounding {
+                address: Address::repeat_byte(0x11),
+            };
+            spec.accounts.alloc.insert(
+                Address::repeat_byte(0x22),
+                alloy_genesis::GenesisAccount::default()
+                    .with_balance(alloy_primitives::U256::from(5))
+                    .with_nonce(Some(3))
+                    .with_code(Some(vec![0x60, 0x00].into())),
+            );
+        });
+        let json = serde_json::to_string(&spec).unwrap();
+        let back: NetworkSpec = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, spec.without_notes());
+    }
+
+    struct ForkScheduleForTests;
+    impl ForkScheduleForTests {
+        fn late() -> crate::core::spec::ForkSchedule {
+            use crate::core::spec::{Fork, ForkAt, ForkSchedule};
+            ForkSchedule::ALL_AT_GENESIS
+                .with(Fork::Electra, ForkAt::Epoch(5))
+                .with(Fork::Fulu, ForkAt::Never)
+        }
+    }
+
+    #[test]
+    fn a_manifest_of_ethnet_0_1_reads_unchanged() {
+        // Written by ethnet 0.1 before manifests carried apiVersion (`ethnet generate` of
+        // plugin/tests/fixtures/default-spec.json with light keys).
+        let old = include_str!("../../tests/fixtures/manifest-0.1.json");
+        assert!(!old.contains("apiVersion"));
+        let manifest = Manifest::from_json(old).unwrap();
+        assert_eq!(manifest.api_version, MANIFEST_API_VERSION);
+        assert_eq!(manifest.spec.network.name, "ethnet");
+        assert_eq!(manifest.active_nodes().count(), 4);
+        let before: serde_json::Value = serde_json::from_str(old).unwrap();
+        let mut after = serde_json::to_value(&manifest).unwrap();
+        after.as_object_mut().unwrap().remove("apiVersion");
+        assert_eq!(after, before, "nothing lost or changed in the reading");
+    }
+
+    #[test]
+    fn unknown_manifest_versions_and_fields_are_refused() {
+        let json = serde_json::to_value(generate_seeded(8).manifest()).unwrap();
+        let mut newer = json.clone();
+        newer["apiVersion"] = "ethnet.io/v2".into();
+        let err = Manifest::from_json(&newer.to_string()).unwrap_err();
+        assert!(
+            matches!(&err, ManifestError::UnknownVersion { version, .. } if version == "\"ethnet.io/v2\""),
+            "{err}"
+        );
+        assert!(err.to_string().contains("ethnet.io/v1"), "{err}");
+
+        let mut extra = json.clone();
+        extra["spec"]["network"]["surprise"] = 1.into();
+        let err = Manifest::from_json(&extra.to_string()).unwrap_err();
+        assert!(err.to_string().contains("surprise"), "{err}");
+
+        let mut bad_fork = json;
+        bad_fork["spec"]["network"]["forks"]["fulu"] = "soon".into();
+        let err = Manifest::from_json(&bad_fork.to_string()).unwrap_err();
+        assert!(err.to_string().contains("fulu"), "{err}");
+        assert!(Manifest::from_json("[]").is_err());
     }
 }

@@ -70,6 +70,26 @@ fn list_refused(changes: &[RefusedChange]) -> String {
     changes.iter().map(|c| format!("\n  - {c}")).collect()
 }
 
+/// A manifest.json that this release cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestError {
+    /// Written in a format this release does not know.
+    #[error(
+        "manifest format {version} (written by ethnet {ethnet}) is not one this ethnet reads \
+         (\"{}\"): run the ethnet release that made the network, or a newer one",
+        super::artifacts::MANIFEST_API_VERSION
+    )]
+    UnknownVersion {
+        /// The `apiVersion` found, as JSON.
+        version: String,
+        /// The `ethnetVersion` found.
+        ethnet: String,
+    },
+    /// Not JSON, or not the manifest layout.
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// Errors from building artifacts out of a valid spec.
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {

@@ -15,5 +15,5 @@ pub mod spec;
 pub mod validator_keys;
 
 pub use artifacts::{generate, Artifacts, GenerateOptions, Manifest};
-pub use error::{CoreError, RefusedChange, SpecErrors, SpecProblem};
+pub use error::{CoreError, ManifestError, RefusedChange, SpecErrors, SpecProblem};
 pub use spec::{NetworkSpec, SpecFile};

@@ -64,22 +64,25 @@ pub fn reuse(
     requested: &NetworkSpec,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<Reuse, CoreError> {
+    // Compared as JSON, so a refusal names the values path of every differing leaf.
+    let had = serde_json::to_value(&stored.spec).expect("the spec serializes");
     let wanted = serde_json::to_value(requested).expect("the spec serializes");
     let mut refused = Vec::new();
     for (section, reason) in GENESIS_REASONS {
         diff(
             section,
-            &stored.spec[section],
+            &had[section],
             &wanted[section],
             reason,
             &mut refused,
         );
     }
-    let stored_groups = stored.node_groups();
     let validators =
         |groups: &[NodeGroup]| groups.iter().find(|g| g.role == Role::Validator).cloned();
-    if let (Some(before), Some(after)) = (validators(&stored_groups), validators(&requested.nodes))
-    {
+    if let (Some(before), Some(after)) = (
+        validators(stored.node_groups()),
+        validators(&requested.nodes),
+    ) {
         if before.replicas != after.replicas {
             refused.push(RefusedChange {
                 field: "nodes.validators.replicas".into(),
@@ -104,7 +107,7 @@ pub fn reuse(
     }
 
     let mut manifest = stored.clone();
-    manifest.spec = wanted;
+    manifest.spec = requested.without_notes();
     let mut new_nodes = Vec::new();
     for group in &requested.nodes {
         for ordinal in 0..group.replicas {

@@ -141,8 +141,8 @@ struct RawClient {
 // ---------------------------------------------------------------------------------------------
 
 /// A validated network spec: everything needed to build the genesis and the keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NetworkSpec {
     /// Chain parameters.
     pub network: Network,
@@ -158,8 +158,8 @@ pub struct NetworkSpec {
 }
 
 /// Chain parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Network {
     /// Network name (CONFIG_NAME for consensus clients).
     pub name: String,
@@ -180,7 +180,7 @@ pub struct Network {
 }
 
 /// Consensus mechanism of the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Consensus {
     /// Proof-of-stake: execution + beacon + validator clients.
@@ -188,7 +188,7 @@ pub enum Consensus {
 }
 
 /// Consensus-layer preset ([consensus-specs presets](https://github.com/ethereum/consensus-specs/tree/dev/presets)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// 32 slots per epoch.
@@ -283,6 +283,43 @@ fn serialize_forks<S: serde::Serializer>(forks: &[ForkAt; 4], s: S) -> Result<S:
     map.end()
 }
 
+/// Reads what [`serialize_forks`] writes: every fork by name, an epoch or `"never"`.
+impl<'de> Deserialize<'de> for ForkSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum At {
+            Epoch(u64),
+            Word(String),
+        }
+        const NAMES: [&str; 4] = [
+            Fork::Capella.name(),
+            Fork::Deneb.name(),
+            Fork::Electra.name(),
+            Fork::Fulu.name(),
+        ];
+        let map = BTreeMap::<String, At>::deserialize(deserializer)?;
+        if let Some(unknown) = map.keys().find(|k| !NAMES.contains(&k.as_str())) {
+            return Err(D::Error::unknown_field(unknown, &NAMES));
+        }
+        let mut activations = [ForkAt::Never; 4];
+        for (slot, name) in activations.iter_mut().zip(NAMES) {
+            *slot = match map.get(name) {
+                Some(At::Epoch(epoch)) => ForkAt::Epoch(*epoch),
+                Some(At::Word(word)) if word == "never" => ForkAt::Never,
+                Some(At::Word(word)) => {
+                    return Err(D::Error::custom(format!(
+                        "fork {name}: {word:?} is neither an epoch nor \"never\""
+                    )))
+                }
+                None => return Err(D::Error::missing_field(name)),
+            };
+        }
+        Ok(Self { activations })
+    }
+}
+
 impl ForkSchedule {
     /// Every fork at genesis: the current mainnet fork and all before it.
     pub const ALL_AT_GENESIS: Self = Self {
@@ -311,8 +348,8 @@ impl ForkSchedule {
 }
 
 /// Funded accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Accounts {
     /// How many accounts to derive from the mnemonic and fund.
     pub count: u32,
@@ -325,7 +362,7 @@ pub struct Accounts {
 }
 
 /// Scrypt strength for account keystores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AccountKdf {
     /// n = 2^18, r = 8, p = 1: what geth writes by default.
@@ -335,8 +372,8 @@ pub enum AccountKdf {
 }
 
 /// Genesis validators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Validators {
     /// Number of genesis validators.
     pub count: u32,
@@ -347,7 +384,7 @@ pub struct Validators {
 }
 
 /// Withdrawal credentials of the genesis validators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum WithdrawalCredentialsSpec {
     /// 0x00: each validator's BLS withdrawal key (m/12381/3600/i/0), from the mnemonic.
@@ -368,7 +405,7 @@ pub enum WithdrawalCredentialsSpec {
 }
 
 /// PBKDF2 strength for EIP-2335 validator keystores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ValidatorKdf {
     /// pbkdf2-sha256 with c = 262144, as the EIP-2335 reference.
@@ -427,6 +464,15 @@ pub struct NodeGroup {
 }
 
 impl NetworkSpec {
+    /// This spec without its notes: what the manifest keeps (notes are for the run that
+    /// validated the spec).
+    pub fn without_notes(&self) -> Self {
+        Self {
+            notes: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     /// The group with `role`.
     pub fn group(&self, role: Role) -> &NodeGroup {
         self.nodes
@@ -511,7 +557,7 @@ fn check_client_limits(spec: &NetworkSpec) -> Result<(), SpecErrors> {
         let preset_ok = limits.presets.contains(&spec.network.preset);
         if !preset_ok || spec.network.slot_seconds < limits.min_slot_seconds {
             problems.push(SpecProblem::new(
-                &format!("nodes.{}.consensus.client", group.role.values_key()),
+                format!("nodes.{}.consensus.client", group.role.values_key()),
                 format!(
                     "{} cannot run network.preset {} with network.slotSeconds {}: {}; use \
                      network.preset mainnet and slotSeconds >= {}, or another consensus client",

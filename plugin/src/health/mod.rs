@@ -57,10 +57,7 @@ impl Expectations {
     pub fn for_manifest(manifest: &crate::core::Manifest, min_peers: u64, finality: bool) -> Self {
         // The spec allows 1 to 60 s; a manifest edited beyond that must not overflow the
         // window (or make the wait endless).
-        let slot_seconds = manifest.spec["network"]["slotSeconds"]
-            .as_u64()
-            .unwrap_or(12)
-            .clamp(1, 60);
+        let slot_seconds = manifest.spec.network.slot_seconds.clamp(1, 60);
         Self {
             chain_id: manifest.el.chain_id,
             genesis_hash: manifest.el.genesis_hash,
@@ -173,7 +170,16 @@ pub struct Verdict {
 
 impl Verdict {
     /// The verdict of these checks.
-    pub fn new(checks: Vec<Check>) -> Self {
+    /// No check at all is a failure, never a healthy network: it means nothing was looked at.
+    pub fn new(mut checks: Vec<Check>) -> Self {
+        if checks.is_empty() {
+            checks.push(Check::failed(
+                "network",
+                "nodes.checked",
+                "at least one node checked",
+                "no node to check",
+            ));
+        }
         Self {
             healthy: checks.iter().all(|c| c.ok),
             checks,

@@ -319,3 +319,14 @@ async fn nodes_are_checked_concurrently_and_reported_in_order() {
     sorted.sort();
     assert_eq!(order, sorted);
 }
+
+#[test]
+fn a_verdict_of_no_checks_is_a_failure() {
+    let verdict = Verdict::new(Vec::new());
+    assert!(!verdict.healthy);
+    let failure = verdict.failures().next().expect("a failure that says why");
+    assert_eq!(
+        (failure.node.as_str(), failure.check),
+        ("network", "nodes.checked")
+    );
+}

@@ -328,7 +328,7 @@ impl ArtifactStore {
         let manifest = match (json, &seeding) {
             (Some(json), _) => {
                 Some(
-                    serde_json::from_str(json).map_err(|e| StoreError::BadManifest {
+                    Manifest::from_json(json).map_err(|e| StoreError::BadManifest {
                         namespace: self.namespace.clone(),
                         name: name.clone(),
                         reason: e.to_string(),
