@@ -363,6 +363,11 @@ def main():
         for t in s["spec"].get("volumeClaimTemplates", []):
             if t["metadata"].get("annotations", {}).get("helm.sh/resource-policy") != "keep":
                 problems.append(f"StatefulSet {s['metadata']['name']} claim {t['metadata']['name']} not kept")
+            # `uninstall --purge` finds node volumes by these marks (plugin/src/kube/store.rs,
+            # is_node_volume): claims named data-<statefulset>-<i>, a node component label.
+            component = t["metadata"].get("labels", {}).get("app.kubernetes.io/component")
+            if t["metadata"]["name"] != "data" or component not in PREFIX.values():
+                problems.append(f"StatefulSet {s['metadata']['name']} claim {t['metadata']['name']} ({component}) lacks the marks purge selects by")
     c.check("non-root-pinned-checksummed-kept", problems)
 
     # 9. Topology: one StatefulSet per group for bootnodes and rpc, replicas as the spec says.

@@ -162,13 +162,16 @@ pub(super) fn uninstall(args: UninstallArgs) -> anyhow::Result<()> {
     }
     runtime()?.block_on(async {
         let (client, namespace) = client_from_helm_env().await?;
+        let store = ArtifactStore::new(client, &namespace, &args.release);
+        let plan = store.purge_plan().await?;
         if !args.yes && !confirm(&format!(
-            "Delete every key, the genesis and the volumes of {} in namespace {namespace}? The chain cannot be recovered. [y/N] ",
-            args.release
+            "Delete every key, the genesis and the volumes of {} in namespace {namespace}? The chain cannot be recovered.\n{}[y/N] ",
+            args.release,
+            purge_listing(&plan)
         ))? {
             bail!("not purged (answer y, or pass --yes)");
         }
-        let purged = ArtifactStore::new(client, &namespace, &args.release).purge().await?;
+        let purged = store.purge(&plan).await?;
         step(&format!(
             "purged {} Secret(s), {} ConfigMap(s), {} PersistentVolumeClaim(s)",
             purged.secrets.len(),
@@ -177,6 +180,27 @@ pub(super) fn uninstall(args: UninstallArgs) -> anyhow::Result<()> {
         ));
         Ok(())
     })
+}
+
+/// One line per kind: what a purge would delete, by name.
+fn purge_listing(plan: &crate::kube::store::Purged) -> String {
+    [
+        ("Secrets", &plan.secrets),
+        ("ConfigMaps", &plan.config_maps),
+        ("PersistentVolumeClaims", &plan.volume_claims),
+    ]
+    .iter()
+    .map(|(kind, names)| {
+        format!(
+            "  {kind}: {}\n",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        )
+    })
+    .collect()
 }
 
 fn confirm(question: &str) -> anyhow::Result<bool> {

@@ -34,7 +34,7 @@ use rand::RngCore;
 use super::objects::{
     manifest_metadata, object_name, ArtifactObject, MANAGER, MANIFEST_KEY, MANIFEST_SET,
 };
-use crate::core::{artifacts::ObjectKind, Manifest};
+use crate::core::{artifacts::ObjectKind, spec::Role, Manifest};
 
 /// Errors talking to the API server about a release's artifacts.
 #[derive(Debug, thiserror::Error)]
@@ -227,6 +227,21 @@ fn set_mark(object: &mut ConfigMap, mark: Option<&SeedingMark>) {
         }
     }
 }
+
+/// The chart's node volume claims: `data-<statefulset>-<ordinal>` from the claim template named
+/// `data`, labelled with a node component (bootnode, validator, rpc).
+fn is_node_volume(metadata: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> bool {
+    let component = metadata
+        .labels
+        .as_ref()
+        .and_then(|labels| labels.get("app.kubernetes.io/component"));
+    let is_node_component = component.is_some_and(|c| Role::ALL.iter().any(|r| r.name() == c));
+    let name = metadata.name.as_deref().unwrap_or_default();
+    is_node_component && name.starts_with(NODE_VOLUME_PREFIX)
+}
+
+/// Name prefix of the claims the node StatefulSets' `data` volume claim template makes.
+pub const NODE_VOLUME_PREFIX: &str = "data-";
 
 fn is_conflict(error: &kube::Error) -> bool {
     matches!(error, kube::Error::Api(status) if status.code == 409)
@@ -639,42 +654,73 @@ impl ArtifactStore {
         }))
     }
 
-    /// Deletes every Secret and ConfigMap ethnet made for the release, and the chart's volume
-    /// claims of the release: the chain's keys and data. The manifest goes first, so an
-    /// interrupted purge never leaves a manifest pointing at deleted keys.
-    pub async fn purge(&self) -> Result<Purged, StoreError> {
+    /// What a purge of the release deletes: every Secret and ConfigMap ethnet made for it, and
+    /// the volume claims of its node StatefulSets (the chain's keys and data). A claim counts
+    /// only when it carries all of a node volume's marks (the release's instance label, a node
+    /// component label and the `data-` name of the chart's claim template): GitOps tools put the
+    /// instance label on everything they deploy, and those objects are not ethnet's to delete.
+    pub async fn purge_plan(&self) -> Result<Purged, StoreError> {
         let ours = format!(
             "app.kubernetes.io/managed-by={MANAGER},app.kubernetes.io/instance={}",
             self.release
         );
-        let mut purged = Purged::default();
-        let params = DeleteParams::default();
-
         let manifest = object_name(&self.release, MANIFEST_SET);
         let mut config_maps = self
             .list_names(&self.config_maps(), "ConfigMap", &ours)
             .await?;
+        // The manifest goes first, so an interrupted purge never leaves a manifest pointing at
+        // deleted keys.
         config_maps.sort_by_key(|name| *name != manifest);
-        for name in config_maps {
-            self.delete(&self.config_maps(), "ConfigMap", &name, &params)
-                .await?;
-            purged.config_maps.push(name);
-        }
-        for name in self.list_names(&self.secrets(), "Secret", &ours).await? {
-            self.delete(&self.secrets(), "Secret", &name, &params)
-                .await?;
-            purged.secrets.push(name);
-        }
+        let secrets = self.list_names(&self.secrets(), "Secret", &ours).await?;
+
         let claims: Api<PersistentVolumeClaim> =
             Api::namespaced(self.client.clone(), &self.namespace);
         let release = format!("app.kubernetes.io/instance={}", self.release);
-        for name in self
-            .list_names(&claims, "PersistentVolumeClaim", &release)
-            .await?
-        {
-            self.delete(&claims, "PersistentVolumeClaim", &name, &params)
-                .await?;
-            purged.volume_claims.push(name);
+        let volume_claims = claims
+            .list_metadata(&ListParams::default().labels(&release))
+            .await
+            .map_err(self.api_error("listing", "PersistentVolumeClaim", &release))?
+            .items
+            .into_iter()
+            .filter(|claim| is_node_volume(&claim.metadata))
+            .filter_map(|claim| claim.metadata.name)
+            .collect();
+        Ok(Purged {
+            secrets,
+            config_maps,
+            volume_claims,
+        })
+    }
+
+    /// Deletes what `plan` lists, manifest first; objects already gone are skipped.
+    pub async fn purge(&self, plan: &Purged) -> Result<Purged, StoreError> {
+        let params = DeleteParams::default();
+        let mut purged = Purged::default();
+        for name in &plan.config_maps {
+            if self
+                .delete(&self.config_maps(), "ConfigMap", name, &params)
+                .await?
+            {
+                purged.config_maps.push(name.clone());
+            }
+        }
+        for name in &plan.secrets {
+            if self
+                .delete(&self.secrets(), "Secret", name, &params)
+                .await?
+            {
+                purged.secrets.push(name.clone());
+            }
+        }
+        let claims: Api<PersistentVolumeClaim> =
+            Api::namespaced(self.client.clone(), &self.namespace);
+        for name in &plan.volume_claims {
+            if self
+                .delete(&claims, "PersistentVolumeClaim", name, &params)
+                .await?
+            {
+                purged.volume_claims.push(name.clone());
+            }
         }
         Ok(purged)
     }
@@ -705,14 +751,15 @@ impl ArtifactStore {
         kind: &'static str,
         name: &str,
         params: &DeleteParams,
-    ) -> Result<(), StoreError>
+    ) -> Result<bool, StoreError>
     where
         K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
     {
+        // Whether this call deleted it.
         match api.delete(name, params).await {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             // Gone already (a purge run twice): that is the wanted state.
-            Err(kube::Error::Api(status)) if status.code == 404 => Ok(()),
+            Err(kube::Error::Api(status)) if status.code == 404 => Ok(false),
             Err(source) => Err(self.api_error("deleting", kind, name)(source)),
         }
     }

@@ -320,38 +320,79 @@ async fn deleted_keys_are_reported_not_regenerated() {
 async fn purge_deletes_the_releases_keys_and_volumes_and_nothing_else() {
     let fake = FakeApi::with_namespaces(&[NS]);
     run(&fake, &spec(), Intent::Install, 1).await.unwrap();
-    let labels = |instance: &str| json!({"app.kubernetes.io/instance": instance});
-    fake.insert(
-        "persistentvolumeclaims",
-        NS,
-        json!({"metadata": {"name": "data-devnet-rpc-0", "labels": labels("devnet")}}),
-    );
-    fake.insert(
-        "persistentvolumeclaims",
-        NS,
-        json!({"metadata": {"name": "data-other-rpc-0", "labels": labels("other")}}),
-    );
+    let claim = |name: &str, instance: &str, component: Option<&str>| {
+        let mut labels = json!({"app.kubernetes.io/instance": instance});
+        if let Some(component) = component {
+            labels["app.kubernetes.io/component"] = json!(component);
+        }
+        json!({"metadata": {"name": name, "labels": labels}})
+    };
+    let claims = [
+        claim("data-devnet-ethnet-rpc-0", "devnet", Some("rpc")),
+        claim(
+            "data-devnet-ethnet-validator-1-0",
+            "devnet",
+            Some("validator"),
+        ),
+        // Another release's node volume.
+        claim("data-other-ethnet-rpc-0", "other", Some("rpc")),
+        // A GitOps tool's instance label on a claim the chart did not make.
+        claim("postgres-data", "devnet", None),
+        claim("data-devnet-cache", "devnet", Some("cache")),
+    ];
+    for c in claims {
+        fake.insert("persistentvolumeclaims", NS, c);
+    }
     fake.insert("secrets", NS, json!({"metadata": {"name": "unrelated"}}));
     let before = fake.names("secrets", NS).len() + fake.names("configmaps", NS).len();
 
     let store = ArtifactStore::new(fake.client(), NS, RELEASE);
-    let purged = store.purge().await.unwrap();
+    let plan = store.purge_plan().await.unwrap();
+    assert_eq!(
+        fake.names("secrets", NS).len() + fake.names("configmaps", NS).len(),
+        before,
+        "planning deletes nothing"
+    );
+    let purged = store.purge(&plan).await.unwrap();
+    assert_eq!(purged, plan, "the purge deletes exactly what it listed");
     assert_eq!(
         purged.config_maps[0], "devnet-manifest",
         "the manifest goes first"
     );
-    assert_eq!(purged.volume_claims, ["data-devnet-rpc-0"]);
+    let mut volumes = purged.volume_claims.clone();
+    volumes.sort();
+    assert_eq!(
+        volumes,
+        [
+            "data-devnet-ethnet-rpc-0",
+            "data-devnet-ethnet-validator-1-0"
+        ]
+    );
     assert_eq!(purged.secrets.len() + purged.config_maps.len(), before - 1);
     assert_eq!(fake.names("secrets", NS), ["unrelated"]);
     assert!(fake.names("configmaps", NS).is_empty());
+    let mut kept = fake.names("persistentvolumeclaims", NS);
+    kept.sort();
     assert_eq!(
-        fake.names("persistentvolumeclaims", NS),
-        ["data-other-rpc-0"]
+        kept,
+        [
+            "data-devnet-cache",
+            "data-other-ethnet-rpc-0",
+            "postgres-data"
+        ]
     );
     assert_eq!(
-        store.purge().await.unwrap(),
+        store
+            .purge(&store.purge_plan().await.unwrap())
+            .await
+            .unwrap(),
         Default::default(),
         "a second purge finds nothing"
+    );
+    assert_eq!(
+        store.purge(&plan).await.unwrap(),
+        Default::default(),
+        "deleting what is gone already deletes nothing"
     );
 }
 
