@@ -40,7 +40,7 @@ MUTATIONS = {
     "foreign-validator-keys": _sub1(r"(secretName: \S+-node-validator-)1$", r"\g<1>0"),
     "literal-secret": _sub1(r"^(\s+)- \{name: ETHNET_GROUP,", r"\1- {name: JWT_SECRET, value: " + "ab" * 32 + r"}\n\1- {name: ETHNET_GROUP,"),
     "bootnode-dns": _sub1(r"(EL_BOOTNODES, value: \"enode://[0-9a-f]{128}@)([^.]+?)-0\.", r"\1\2-9."),
-    "peer-id-swap": _sub1(r"(--libp2p-addresses=/dns4/[^,]+/p2p/)16Uiu2HAm", r"\g<1>16Uiu2HAmX"),
+    "peer-id-swap": _sub1(r"((?:--libp2p-addresses=|--peer=)/dns4/[^,\s]+/p2p/)16Uiu2HAm", r"\g<1>16Uiu2HAmX"),
 }
 
 

@@ -337,7 +337,7 @@ mod tests {
         );
         assert!(message.contains("double signing"), "{message}");
         assert!(
-            message.contains("nodes.validators.consensus.client: lighthouse -> lodestar"),
+            message.contains("nodes.validators.consensus.client: prysm -> lodestar"),
             "{message}"
         );
     }
