@@ -74,12 +74,18 @@ pub fn write_artifacts(dir: &Path, files: &[ArtifactFile], force: bool) -> Resul
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or("out".into());
-    let staging = parent.join(format!(".{name}.ethnet-staging-{}", std::process::id()));
-    let result = write_all(&staging, files).and_then(|()| swap_into_place(&staging, dir));
-    if result.is_err() {
+    // A fresh directory of a random name, made exclusively and private (0700): nothing another
+    // user prepared at a name they could guess is ever followed or written into.
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.ethnet-staging-"))
+        .tempdir_in(&parent)
+        .map_err(io("cannot create a staging directory in", &parent))?;
+    // Dropping `staging` removes it when writing fails.
+    write_all(staging.path(), files)?;
+    let staging = staging.keep();
+    swap_into_place(&staging, dir, &parent, &name).inspect_err(|_| {
         let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    })
 }
 
 fn write_all(root: &Path, files: &[ArtifactFile]) -> Result<(), OutputError> {
@@ -108,16 +114,46 @@ fn write_all(root: &Path, files: &[ArtifactFile]) -> Result<(), OutputError> {
     Ok(())
 }
 
-fn swap_into_place(staging: &Path, dir: &Path) -> Result<(), OutputError> {
+fn swap_into_place(
+    staging: &Path,
+    dir: &Path,
+    parent: &Path,
+    name: &str,
+) -> Result<(), OutputError> {
     if dir.exists() {
-        let old = staging.with_extension("old");
+        // The old directory goes into a fresh private directory, removed with it.
+        let aside = tempfile::Builder::new()
+            .prefix(&format!(".{name}.ethnet-old-"))
+            .tempdir_in(parent)
+            .map_err(io("cannot create a directory in", parent))?;
+        let old = aside.path().join(name);
         fs::rename(dir, &old).map_err(io("cannot move aside", dir))?;
-        fs::rename(staging, dir).map_err(io("cannot move into place", dir))?;
-        fs::remove_dir_all(&old).map_err(io("cannot remove", &old))?;
+        if let Err(e) = rename_no_replace(staging, dir) {
+            let _ = fs::rename(&old, dir);
+            return Err(io("cannot move into place", dir)(e));
+        }
+        aside.close().map_err(io("cannot remove", &old))?;
     } else {
-        fs::rename(staging, dir).map_err(io("cannot move into place", dir))?;
+        rename_no_replace(staging, dir).map_err(io("cannot move into place", dir))?;
     }
     Ok(())
+}
+
+/// Renames `from` to `to`, failing when `to` exists (made by someone else since the check).
+#[cfg(target_os = "linux")]
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE).map_err(std::io::Error::from)
+}
+
+/// Elsewhere: a plain rename, after the existence check (renaming over an existing empty
+/// directory or a symlink replaces it without following it).
+#[cfg(not(target_os = "linux"))]
+fn rename_no_replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    if to.symlink_metadata().is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    fs::rename(from, to)
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), OutputError> {
@@ -254,6 +290,33 @@ mod tests {
         }
         // No staging directory is left behind.
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_prepared_staging_path_is_never_followed() {
+        // Someone who can write the parent prepares the staging names an earlier release used
+        // (`.<name>.ethnet-staging-<pid>`) as links to a directory of theirs.
+        let tmp = tempfile::tempdir().unwrap();
+        let theirs = tmp.path().join("theirs");
+        fs::create_dir(&theirs).unwrap();
+        let pid = std::process::id();
+        for guess in [pid, pid + 1] {
+            let link = tmp.path().join(format!(".net.ethnet-staging-{guess}"));
+            std::os::unix::fs::symlink(&theirs, link).unwrap();
+        }
+        let out = tmp.path().join("net");
+        write_artifacts(&out, &[file("secrets/jwt/jwt.hex", "ab", true)], false).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("secrets/jwt/jwt.hex")).unwrap(),
+            "ab"
+        );
+        assert_eq!(
+            fs::read_dir(&theirs).unwrap().count(),
+            0,
+            "nothing written through the link"
+        );
+        assert!(!out.symlink_metadata().unwrap().file_type().is_symlink());
     }
 
     #[test]
