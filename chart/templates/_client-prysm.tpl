@@ -59,6 +59,14 @@ args:
   wait for the others forever. A node that is behind still syncs from the peers ahead of it.
   */}}
   - --min-sync-peers=0
+  {{- /*
+  Restart from the head kept in the database, not the justified checkpoint prysm starts from
+  by default. When every node restarts at once (a rollout restart, a node reboot) no peer holds
+  the blocks after that checkpoint in fork choice: each node would go back to it, its
+  validators' next votes would surround their last ones (refused by slashing protection), and
+  geth ignores a payload request on an old ancestor of its head, so the chain would stop.
+  */}}
+  - --sync-from=head
   - --minimum-peers-per-subnet=0
   - --subscribe-all-subnets
   {{- if ne (toString $v.network.forks.fulu) "never" }}
