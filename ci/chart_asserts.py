@@ -202,9 +202,14 @@ def main():
             if any(i not in ("el-nodekey", "cl-network-key", "cl-peer-id.json") for i in items):
                 problems.append(f"{w['metadata']['name']} projects keys {sorted(set(items))}")
             if comp in ("bootnode", "rpc"):
-                expect = replicas.get("bootnodes" if comp == "bootnode" else "rpc")
-                if len(node_secrets) != expect:
-                    problems.append(f"{w['metadata']['name']} projects {len(node_secrets)} node Secrets, want {expect}")
+                # Every ordinal up to the next multiple of 8, so that adding a node leaves the
+                # pod template alone: the group's own nodes, in order, and no other group's.
+                count = replicas.get("bootnodes" if comp == "bootnode" else "rpc")
+                if count is not None:
+                    slots = -(-count // 8) * 8
+                    got = [re.search(r"-node-(.+)$", s).group(1) for s in node_secrets]
+                    if got != [f"{comp}-{i}" for i in range(slots)]:
+                        problems.append(f"{w['metadata']['name']} projects {got}, want {comp}-0..{comp}-{slots - 1}")
                 if any(f"-node-{comp}-" not in s for s in node_secrets):
                     problems.append(f"{w['metadata']['name']} projects another group's Secrets")
     if replicas:

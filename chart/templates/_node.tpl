@@ -209,11 +209,19 @@ spec:
         - name: keys
           projected:
             defaultMode: 0440
+            {{- /*
+            Sources for every ordinal up to the next multiple of 8, each optional: adding a node
+            then leaves the pod template, and so the group's running pods, unchanged (until the
+            group crosses a multiple of 8). A node whose own Secret is missing still fails, in
+            init.sh, which refuses to start without its keys.
+            */}}
             sources:
-              {{- range $i := until (int $g.replicas) }}
+              {{- $slots := mul (div (add (int $g.replicas) 7) 8) 8 }}
+              {{- range $i := until (int $slots) }}
               {{- $n := printf "%s-%d" $prefix $i }}
               - secret:
                   name: {{ include "ethnet.names.artifact" (dict "set" (printf "node-%s" $n) "context" $ctx) }}
+                  optional: true
                   items:
                     - {key: el-nodekey, path: {{ $n }}/el-nodekey}
                     - {key: cl-network-key, path: {{ $n }}/cl-network-key}
