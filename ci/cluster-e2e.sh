@@ -119,7 +119,8 @@ sample_memory() { # keeps the highest memory.max_usage_in_bytes seen per pod/con
   while read -r pod rest; do
     for c in $rest; do
       id=${c#*=containerd://}
-      f=$(find /sys/fs/cgroup/memory/kubepods* -maxdepth 4 -type d -name "*$id*" 2>/dev/null | head -n 1)
+      # The kubelet's cgroup root is the cluster's own (ci/cluster.sh: /ethnet).
+      f=$(find /sys/fs/cgroup/memory/ethnet -maxdepth 5 -type d -name "*$id*" 2>/dev/null | head -n 1)
       [ -n "$f" ] && echo "$pod/${c%%=*} $(cat "$f/memory.max_usage_in_bytes")"
     done
   done >>"$PEAK" || true
@@ -246,10 +247,23 @@ sample_memory
 pk=$(k get secret "$REL-node-validator-1" -o json | jq -r '.data | keys[] | select(test("^0x.*\\.json$"))' | head -n 1)
 k patch secret "$REL-node-validator-1" --type=json -p "[{\"op\":\"remove\",\"path\":\"/data/${pk//\//~1}\"}]" >/dev/null
 k delete pod "$FULL-validator-1-0" --wait=true >/dev/null
-sleep 20
+# The pod's init must refuse to start (it counts the keystores against the manifest's split),
+# and the verdict must then fail naming the node.
+init_failed() {
+  [ "$(k get pod "$FULL-validator-1-0" -o jsonpath='{.status.initContainerStatuses[?(@.name=="init-layout")].restartCount}')" -gt 0 ] 2>/dev/null
+}
+if wait_until 180 init_failed; then
+  why=$(k logs "$FULL-validator-1-0" -c init-layout --previous 2>&1 | grep -m1 'ethnet-init' || true)
+  case $why in
+    *"validator keystores but its Secret holds"*) pass "validator-1's init refuses to start: $why" ;;
+    *) fail "validator-1's init failed for another reason: $why" ;;
+  esac
+else
+  fail "validator-1's init did not fail with a keystore missing from its Secret"
+fi
 out=$(ethnet status "$REL" -n "$NS" --wait 30 2>&1) && st=0 || st=$?
-if [ "$st" -ne 0 ] && grep -q "validator-1" <<<"$out"; then
-  pass "a keystore missing from validator-1's Secret fails the verdict, naming the node: $(grep -m1 'validator-1' <<<"$out" | tr -s ' ')"
+if [ "$st" -ne 0 ] && grep -q "validator-1.*pod.ready" <<<"$out"; then
+  pass "the verdict fails, naming the node: $(grep -m1 'validator-1.*pod.ready' <<<"$out" | tr -s ' ')"
 else
   fail "status with a keystore missing from validator-1's Secret: exit $st"; echo "$out"
 fi
