@@ -93,11 +93,17 @@ expect "status --output json is the same verdict" bash -c \
   "HELM_BIN='$HELM_4_1' HELM_NAMESPACE=chain '$ethnet' status devnet --output json | jq -e '.healthy == false and ([.checks[] | select(.check == \"pod.ready\")] | length) == 4'"
 
 echo "== uninstall keeps keys and volumes; install again reuses them"
-# The claim the StatefulSet controller would have made for rpc-0.
+# The claim the StatefulSet controller would have made for rpc-0 (the chart's claim template
+# labels), and one a GitOps tool labelled with the release that purge must leave alone.
 k create -n chain -f - >/dev/null <<'EOF'
-{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
- "metadata": {"name": "data-devnet-ethnet-rpc-0", "labels": {"app.kubernetes.io/instance": "devnet"}},
- "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
+{"apiVersion": "v1", "kind": "List", "items": [
+ {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+  "metadata": {"name": "data-devnet-ethnet-rpc-0", "labels": {"app.kubernetes.io/name": "ethnet",
+    "app.kubernetes.io/instance": "devnet", "app.kubernetes.io/component": "rpc"}},
+  "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}},
+ {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+  "metadata": {"name": "postgres-data", "labels": {"app.kubernetes.io/instance": "devnet"}},
+  "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}
 EOF
 jwt_before=$(k get secret devnet-jwt -n chain -o jsonpath='{.data}' | sha256sum)
 expect_fail "uninstall --purge without --yes refuses when not on a terminal" "--yes" \
@@ -278,6 +284,8 @@ expect "no Secret or ConfigMap of devnet is left" \
 # The pvc-protection finalizer holds a deleted claim until a controller releases it; none runs.
 expect "the volume claim is deleted" bash -c \
   "! '$kubectl' get pvc data-devnet-ethnet-rpc-0 -n chain >/dev/null 2>&1 || test -n \"\$('$kubectl' get pvc data-devnet-ethnet-rpc-0 -n chain -o jsonpath='{.metadata.deletionTimestamp}')\""
+expect "a claim with the release's instance label alone is left alone" bash -c \
+  "ts=\$('$kubectl' get pvc postgres-data -n chain -o jsonpath='{.metadata.deletionTimestamp}') && test -z \"\$ts\""
 
 echo "== server-side dry run of every chart/ci scenario"
 k create namespace dry >/dev/null
