@@ -253,7 +253,10 @@ init_failed() {
   [ "$(k get pod "$FULL-validator-1-0" -o jsonpath='{.status.initContainerStatuses[?(@.name=="init-layout")].restartCount}')" -gt 0 ] 2>/dev/null
 }
 if wait_until 180 init_failed; then
-  why=$(k logs "$FULL-validator-1-0" -c init-layout --previous 2>&1 | grep -m1 'ethnet-init' || true)
+  # The failed run's log: the current one while it waits in back-off, else the previous one.
+  why=$( { k logs "$FULL-validator-1-0" -c init-layout 2>/dev/null
+           k logs "$FULL-validator-1-0" -c init-layout --previous 2>/dev/null; } |
+         grep -m1 'keystores but' || true)
   case $why in
     *"validator keystores but its Secret holds"*) pass "validator-1's init refuses to start: $why" ;;
     *) fail "validator-1's init failed for another reason: $why" ;;
