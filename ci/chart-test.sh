@@ -15,6 +15,10 @@ for tool in kubernetes-validate yamllint yamale python3; do
     exit 2
   }
 done
+command -v busybox >/dev/null || {
+  echo "chart-test: busybox not found (the init script runs under it); run: apt-get install busybox-static" >&2
+  exit 2
+}
 
 CHART=chart
 NAMESPACE=ethnet-ci
@@ -249,6 +253,9 @@ for name, text in yaml.safe_load(sys.stdin)["data"].items():
   chmod o+x "$OUT"
 }
 ENODE_ID=$(printf '%0128d' 7)
+# The keys digest of the fake keystores 0xaa and 0xbb, as the plugin computes it (its unit test
+# holds the same vector, from Python's hashlib).
+KEYS_DIGEST=sha256:a8b9ab88a32c8e8421e04ccc1a18f5d0731d2e2a660f7d6f18e1553a045ae82e
 init_run() { # <root> <env...> : run the script with a fixed environment
   local r=$1
   shift
@@ -259,8 +266,12 @@ init_run() { # <root> <env...> : run the script with a fixed environment
 init_validator() {
   local r="$OUT/init-v"
   init_env "$r"
-  init_run "$r" POD_NAME=t-validator-1-0 ETHNET_GROUP=validator ETHNET_NODE=validator-1 CL_CLIENT=lighthouse \
-    IS_VALIDATOR=true EXPECTED_KEYS=2
+  # geth's discovery database from an earlier run holds stale peer addresses: setup empties it.
+  mkdir -p "$r/data/geth/geth/nodes" && touch "$r/data/geth/geth/nodes/000001.log"
+  chown -R 10001:10001 "$r/data"
+  init_run "$r" POD_NAME=t-validator-1-0 ETHNET_GROUP=validator ETHNET_NODE=validator-1 EL_CLIENT=geth \
+    CL_CLIENT=lighthouse IS_VALIDATOR=true EXPECTED_KEYS=2 EXPECTED_KEYS_DIGEST="$KEYS_DIGEST"
+  [ ! -e "$r/data/geth/geth/nodes" ] && [ -d "$r/data/geth/geth" ]
   [ "$(cat "$r/data/testnet/genesis.ssz")" = SSZ-STATE ]
   [ "$(cat "$r/data/testnet/deploy_block.txt")" = 7 ]
   [ -f "$r/data/testnet/config.yaml" ] && [ -f "$r/data/testnet/genesis.json" ]
@@ -285,7 +296,7 @@ init_restart() { # a pod restart runs init again over its own output: every file
 init_prysm() { # prysm's setup: the libp2p key hex-encoded; the shared shell for its wallet step
   local r="$OUT/init-p"
   init_env "$r"
-  mkdir -p "$r/bin" && ln -sf "$(command -v busybox || echo /bin/busybox)" "$r/bin/busybox"
+  mkdir -p "$r/bin" && ln -sf "$(command -v busybox)" "$r/bin/busybox"
   init_run "$r" POD_NAME=t-rpc-0 ETHNET_GROUP=rpc EL_CLIENT=geth CL_CLIENT=prysm SHARE_SHELL=true
   [ "$(cat "$r/run/ethnet/node/cl-network-key.hex")" = "$(printf RAWKEY32 | od -An -v -tx1 | tr -d ' \n')" ]
   [ -x "$r/run/ethnet/bin/busybox" ]
@@ -296,7 +307,10 @@ init_unresolved() { # a bootnode that does not resolve fails init (the kubelet r
   # shellcheck disable=SC2016 # the stub's own $1
   printf '#!/bin/sh\nprintf "Server:\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\n** server can'"'"'t find %%s: NXDOMAIN\\n" "$1"\n' \
     >"$r/bin/nslookup"
-  init_run "$r" POD_NAME=t-rpc-0 ETHNET_GROUP=rpc CL_CLIENT=lighthouse
+  if init_run "$r" POD_NAME=t-rpc-0 ETHNET_GROUP=rpc EL_CLIENT=geth CL_CLIENT=lighthouse 2>"$r/err"; then
+    return 1
+  fi
+  grep -q "bootnode t-bootnode-0.t-bootnode-hl.ns.svc.cluster.local does not resolve" "$r/err"
 }
 init_bootnode() {
   local r="$OUT/init-b"
@@ -305,6 +319,16 @@ init_bootnode() {
   [ "$(cat "$r/run/ethnet/node/name")" = bootnode-1 ]
   cmp -s "$r/ethnet/keys/bootnode-1/cl-peer-id.json" "$r/data/lodestar/peer-id.json"
   [ ! -e "$r/data/vc" ]
+}
+init_other_keys() { # as many keys as the manifest gave the node, but not the same ones
+  local r="$OUT/init-k" other
+  init_env "$r"
+  other="sha256:$(printf '0xaa\n0xcc\n' | sha256sum | cut -d' ' -f1)"
+  if init_run "$r" POD_NAME=t-validator-1-0 ETHNET_NODE=validator-1 CL_CLIENT=lighthouse IS_VALIDATOR=true \
+    EXPECTED_KEYS=2 EXPECTED_KEYS_DIGEST="$other" 2>"$r/err"; then
+    return 1
+  fi
+  grep -q "holds other validator keys than ethnet gave it" "$r/err"
 }
 init_wrong_count() {
   local r="$OUT/init-c"
@@ -317,11 +341,12 @@ init_no_keys() {
   rm -f "$r/ethnet/keys/el-nodekey"
   init_run "$r" POD_NAME=t-rpc-4 ETHNET_GROUP=rpc CL_CLIENT=lighthouse
 }
-check "init.sh lays out a validator node (genesis, keys, peers)" init_validator
+check "init.sh lays out a validator node (genesis, keys, peers, no stale geth peer database)" init_validator
 check "init.sh picks the bootnode's keys by pod ordinal" init_bootnode
 check "init.sh runs again over its own output (a pod restart)" init_restart
 check "init.sh sets up prysm (hex libp2p key, shared busybox)" init_prysm
-reject "init.sh fails when a bootnode does not resolve (no DNS server address as a peer)" init_unresolved
+check "init.sh fails when a bootnode does not resolve (no DNS server address as a peer)" init_unresolved
+check "init.sh refuses other validator keys than the manifest gave the node" init_other_keys
 reject "init.sh refuses a key count that differs from the manifest" init_wrong_count
 reject "init.sh refuses a node without keys" init_no_keys
 

@@ -222,6 +222,8 @@ def main():
             rng = (ids.get(n) or {}).get("validators")
             if rng and env.get("EXPECTED_KEYS") != str(rng["count"]):
                 problems.append(f"{n} EXPECTED_KEYS={env.get('EXPECTED_KEYS')}, manifest range count {rng['count']}")
+            if rng and env.get("EXPECTED_KEYS_DIGEST") != rng.get("keysDigest"):
+                problems.append(f"{n} EXPECTED_KEYS_DIGEST={env.get('EXPECTED_KEYS_DIGEST')}, values {rng.get('keysDigest')}")
     c.check("each-validator-pod-mounts-only-its-own-keys", problems)
 
     # 4. No literal secret values: no Secret objects, secret-ish env only via valueFrom, no bare keys.
@@ -236,10 +238,11 @@ def main():
             for v in arg_values(ct, "--ethstats"):
                 if "$(ETHSTATS_SECRET)" not in v:
                     problems.append(f"{w['metadata']['name']} --ethstats carries a literal secret")
-    # A bare 64-hex string (a private key or JWT) anywhere; public 0x-hashes and 128-hex enode ids are fine.
+    # A bare 64-hex string (a private key or JWT) anywhere; public 0x-hashes, 128-hex enode ids
+    # and sha256:-prefixed digests (the validator keys digest) are fine.
     for m in re.finditer(r"(?<![0-9a-fA-Fx])[0-9a-fA-F]{64}(?![0-9a-fA-F])", text):
         ctx = text[max(0, m.start() - 40):m.start()]
-        if "checksum/" in ctx:
+        if "checksum/" in ctx or ctx.endswith("sha256:"):
             continue
         problems.append(f"bare 64-hex value near ...{ctx[-30:]!r}")
     for weak in KNOWN_WEAK_SECRETS:

@@ -152,6 +152,9 @@ spec:
             {{- with (dig "validators" "count" "" $identity) }}
             - {name: EXPECTED_KEYS, value: {{ . | quote }}}
             {{- end }}
+            {{- with (dig "validators" "keysDigest" "" $identity) }}
+            - {name: EXPECTED_KEYS_DIGEST, value: {{ . | quote }}}
+            {{- end }}
             - {name: WAIT_HOSTS, value: {{ include "ethnet.peers.bootnodeHosts" $ctx | quote }}}
             - {name: DNS_WAIT_SECONDS, value: {{ $v.peering.dnsWaitSeconds | quote }}}
             - {name: EL_BOOTNODES, value: {{ include "ethnet.peers.enodes" $ctx | quote }}}

@@ -3,7 +3,8 @@
 # artifacts (docs/artifacts.md). Never prints a secret.
 # Inputs (env): POD_NAME; ETHNET_GROUP node-name prefix (bootnode|validator|rpc); ETHNET_NODE the node name
 # when the pod runs exactly one known node; ARTIFACTS_PREFIX; EL_CLIENT, CL_CLIENT; IS_VALIDATOR;
-# EXPECTED_KEYS; WAIT_HOSTS, DNS_WAIT_SECONDS; EL_BOOTNODES (bootnode enodes by DNS name);
+# EXPECTED_KEYS, EXPECTED_KEYS_DIGEST; WAIT_HOSTS, DNS_WAIT_SECONDS; EL_BOOTNODES (bootnode enodes by DNS name, read by
+# the execution client's setup);
 # SHARE_SHELL (true: copy this static busybox to /run/ethnet/bin for images without a shell).
 # It runs again on every pod start, over its own earlier output on the kept volume: every file is
 # replaced, never written in place (the copies of Secret files are read-only).
@@ -66,6 +67,23 @@ if [ "${SHARE_SHELL:-false}" = true ]; then
   put "$bb" /run/ethnet/bin/busybox
   chmod 0555 /run/ethnet/bin/busybox
 fi
+
+# Wait (bounded) for the bootnodes' DNS names: pods start in parallel. A name that does not
+# resolve in time fails init, and the kubelet runs it again: a client never starts with a
+# bootnode list it would have to be restarted to correct.
+if [ -n "${WAIT_HOSTS:-}" ] && [ "${DNS_WAIT_SECONDS:-0}" -gt 0 ]; then
+  end=$(( $(date +%s) + DNS_WAIT_SECONDS ))
+  for h in $WAIT_HOSTS; do
+    until [ -n "$(resolve "$h")" ]; do
+      if [ "$(date +%s)" -ge "$end" ]; then
+        echo "ethnet-init: bootnode ${h} does not resolve after ${DNS_WAIT_SECONDS}s; init will be retried" >&2
+        exit 1
+      fi
+      sleep 1
+    done
+  done
+fi
+
 # What a client needs beyond that lives in its own setup script (templates/_client-<name>.tpl).
 for client in ${EL_CLIENT:-} ${CL_CLIENT:-}; do
   # shellcheck disable=SC1090 # rendered per client into the scripts ConfigMap
@@ -92,47 +110,15 @@ if [ "${IS_VALIDATOR:-false}" = true ]; then
     echo "ethnet-init: node ${node} expects ${EXPECTED_KEYS} validator keystores but its Secret holds ${n}" >&2
     exit 1
   fi
-fi
-
-# Wait (bounded) for the bootnodes' DNS names: pods start in parallel. A name that does not
-# resolve in time fails init, and the kubelet runs it again: a client never starts with a
-# bootnode list it would have to be restarted to correct.
-if [ -n "${WAIT_HOSTS:-}" ] && [ "${DNS_WAIT_SECONDS:-0}" -gt 0 ]; then
-  end=$(( $(date +%s) + DNS_WAIT_SECONDS ))
-  for h in $WAIT_HOSTS; do
-    until [ -n "$(resolve "$h")" ]; do
-      if [ "$(date +%s)" -ge "$end" ]; then
-        echo "ethnet-init: bootnode ${h} does not resolve after ${DNS_WAIT_SECONDS}s; init will be retried" >&2
-        exit 1
-      fi
-      sleep 1
-    done
-  done
-fi
-
-# Execution-layer peers from the bootnode enodes (DNS names). geth takes them as static nodes by
-# name (its dialer re-resolves names) and, resolved to IPs, as discovery bootstrap nodes (discovery
-# needs IPs).
-static=""
-boot=""
-for e in $(echo "${EL_BOOTNODES:-}" | tr ',' ' '); do
-  id=${e%@*}
-  hp=${e#*@}
-  host=${hp%:*}
-  port=${hp##*:}
-  static="${static:+$static, }\"$e\""
-  ip=$(resolve "$host")
-  if [ -z "$ip" ]; then
-    echo "ethnet-init: bootnode ${host} does not resolve; init will be retried" >&2
-    exit 1
+  # The same number of other keys (one copied from another node signs twice): the keys must be
+  # the ones the manifest gave this node (sha256 of the sorted 0x<pubkey> lines).
+  if [ -n "${EXPECTED_KEYS_DIGEST:-}" ]; then
+    held=$(for ks in "$keys"/0x*.json; do [ -e "$ks" ] && basename "$ks" .json; done | LC_ALL=C sort | sha256sum)
+    if [ "sha256:${held%% *}" != "$EXPECTED_KEYS_DIGEST" ]; then
+      echo "ethnet-init: node ${node}'s Secret holds other validator keys than ethnet gave it (a key copied from another node would sign twice); restore ${ARTIFACTS_PREFIX}-node-${node} from the artifacts" >&2
+      exit 1
+    fi
   fi
-  boot="${boot:+$boot,}${id}@${ip}:${port}"
-done
-toml_boot=$(echo "$boot" | tr ',' ' ' | awk '{ for (i = 1; i <= NF; i++) printf "%s\"%s\"", (i > 1 ? ", " : ""), $i }')
-cat > /run/ethnet/node/geth.toml <<EOT
-[Node.P2P]
-StaticNodes = [${static}]
-BootstrapNodes = [${toml_boot}]
-BootstrapNodesV5 = [${toml_boot}]
-EOT
+fi
+
 echo "ethnet-init: done"
