@@ -128,10 +128,47 @@ expect_fail "upgrade with network.chainId=4242 is refused, naming the field" "ne
   plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2 --set network.chainId=4242
 expect_fail "upgrade with 3 validator nodes is refused with the reason" "double signing" \
   plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.validators.replicas=3
+expect_fail "upgrade with fullnameOverride is refused: it would rename running validators" \
+  "validator-0: StatefulSet devnet-ethnet-validator-0 would become renamed-validator-0" \
+  plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2 --set fullnameOverride=renamed
+expect_fail "upgrade without persistence for validators is refused" \
+  "would become an emptyDir (persistence disabled)" \
+  plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2 --set nodes.validators.persistence.enabled=false
 expect "nothing changed: helm revision 2, manifest untouched" bash -c \
   "test \"\$('$HELM_4_1' status devnet -n chain -o json | jq -r .version)\" = 2 && test \"\$('$kubectl' get configmap devnet-manifest -n chain -o jsonpath='{.metadata.resourceVersion}')\" = '$manifest_version'"
 expect_fail "install over an existing release points at upgrade" "helm ethnet upgrade devnet" \
   plugin "$HELM_4_1" chain install devnet "${fast[@]}"
+
+echo "== artifacts are immutable; a Secret replaced by hand is refused by name"
+expect "the artifact Secrets and the genesis ConfigMap are immutable, the manifest is not" bash -c \
+  "test \"\$('$kubectl' get secrets,configmaps -n chain -l app.kubernetes.io/managed-by=ethnet,app.kubernetes.io/instance=devnet -o json |
+    jq -c '[.items[] | {(.metadata.name): (.immutable // false)}] | add | [to_entries[] | select(.value != (.key != \"devnet-manifest\"))]')\" = '[]'"
+expect_fail "the API server refuses a hand edit of the JWT Secret" "immutable" \
+  k patch secret devnet-jwt -n chain -p '{"data":{"jwt.hex":"MDA="}}'
+# Deleted and made again with validator-0's first keystore in place of validator-1's own: the
+# same number of keys, as a copy between nodes would look.
+k get secret devnet-node-validator-1 -n chain -o json >"$work/v1.json"
+k get secret devnet-node-validator-0 -n chain -o json | jq -r '.data | to_entries | map(select(.key | test("^0x.*json$"))) | first | .key' >"$work/v0key"
+jq --slurpfile v0 <(k get secret devnet-node-validator-0 -n chain -o json) --arg key "$(cat "$work/v0key")" '
+  del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields)
+  | (.data | to_entries | map(select(.key | test("^0x.*json$"))) | first | .key) as $own
+  | .data |= (del(.[$own]) + {($key): $v0[0].data[$key]})' "$work/v1.json" >"$work/v1-tampered.json"
+k delete secret devnet-node-validator-1 -n chain >/dev/null
+k create -f "$work/v1-tampered.json" >/dev/null
+manifest_version=$(k get configmap devnet-manifest -n chain -o jsonpath='{.metadata.resourceVersion}')
+expect_fail "upgrade refuses the replaced Secret, naming it" \
+  "Secret devnet-node-validator-1 changed since ethnet wrote them" \
+  plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2
+expect "the manifest is untouched" test \
+  "$(k get configmap devnet-manifest -n chain -o jsonpath='{.metadata.resourceVersion}')" = "$manifest_version"
+expect_fail "status fails its artifacts check" "artifacts.unchanged" plugin "$HELM_4_1" chain status devnet
+keep
+expect "status says what changed" grep -q "changed: Secret devnet-node-validator-1" "$work/last.out"
+k delete secret devnet-node-validator-1 -n chain >/dev/null
+jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields)' "$work/v1.json" |
+  k create -f - >/dev/null
+expect "with the original restored, upgrade passes again" \
+  plugin "$HELM_4_1" chain upgrade devnet "${fast[@]}" --set nodes.rpc.replicas=2
 
 echo "== a foreign object with a release's name stops install before any write"
 k create namespace other >/dev/null
@@ -278,10 +315,14 @@ expect_fail "restricted: --create-namespace is beyond the Role and says so" "for
   as_restricted plugin "$HELM_3_16" team2 install team2 --create-namespace "${fast[@]}"
 
 echo "== uninstall --purge --yes removes keys, genesis and volumes"
-expect "uninstall devnet --purge --yes" plugin "$HELM_4_1" chain uninstall devnet --purge --yes
+# The pvc-protection finalizer holds a deleted claim until a controller releases it, and none
+# runs here: the claim stays, as it does on a cluster while its pod is still stopping, and purge
+# says so when its wait ends.
+expect_fail "uninstall devnet --purge --yes --wait 3 names the claim that is still there" \
+  "1 volume claim(s) still exist after 3 s: data-devnet-ethnet-rpc-0" \
+  plugin "$HELM_4_1" chain uninstall devnet --purge --yes --wait 3
 expect "no Secret or ConfigMap of devnet is left" \
   test "$(count secrets chain "$(ours devnet)")$(count configmaps chain "$(ours devnet)")" = 00
-# The pvc-protection finalizer holds a deleted claim until a controller releases it; none runs.
 expect "the volume claim is deleted" bash -c \
   "! '$kubectl' get pvc data-devnet-ethnet-rpc-0 -n chain >/dev/null 2>&1 || test -n \"\$('$kubectl' get pvc data-devnet-ethnet-rpc-0 -n chain -o jsonpath='{.metadata.deletionTimestamp}')\""
 expect "a claim with the release's instance label alone is left alone" bash -c \

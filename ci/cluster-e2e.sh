@@ -12,8 +12,9 @@
 #   a validator pod deleted (same keys: its wallet imports nothing), the bootnode pod deleted,
 #   `kubectl rollout restart` of every StatefulSet, the execution container of a validator node
 #   killed; `upgrade --set nodes.rpc.replicas=2` (rpc-1 syncs, no other pod restarts); uninstall
-#   keeps keys and volumes and a re-install continues the same chain; a validator keystore taken
-#   out of its Secret fails the verdict naming the node; `uninstall --purge --yes` leaves nothing.
+#   keeps keys and volumes and a re-install continues the same chain; artifact Secrets refuse
+#   edits, and another node's keystore put into validator-1's Secret (deleted and made again)
+#   fails its init and the verdict, naming both; `uninstall --purge --yes` leaves nothing.
 # Figures (time to Ready, first block, finality, recovery per fault, peak memory per container)
 # are printed as `figure:` lines.
 #
@@ -243,12 +244,26 @@ wait_until 300 above_block "$FULL-rpc-0" "$head_before" && [ "$h" = "$GENESIS_HA
   || fail "after re-install: genesis $h (want $GENESIS_HASH), head $(block_number "$FULL-rpc-0") (before: $head_before)"
 sample_memory
 
-# --- g. it can fail: a validator keystore taken out of its Secret --------------------------
-pk=$(k get secret "$REL-node-validator-1" -o json | jq -r '.data | keys[] | select(test("^0x.*\\.json$"))' | head -n 1)
-k patch secret "$REL-node-validator-1" --type=json -p "[{\"op\":\"remove\",\"path\":\"/data/${pk//\//~1}\"}]" >/dev/null
+# --- g. it can fail: validator-0's keystore copied into validator-1's Secret -----------------
+# The Secret is immutable, so it is deleted and made again by hand, with validator-0's first
+# keystore in place of one of its own: the same number of keys, as a copy between nodes looks.
+own=$(k get secret "$REL-node-validator-1" -o json | jq -r '.data | keys[] | select(test("^0x.*\\.json$"))' | head -n 1)
+theirs=$(k get secret "$REL-node-validator-0" -o json | jq -r '.data | keys[] | select(test("^0x.*\\.json$"))' | head -n 1)
+k get secret "$REL-node-validator-1" -o json |
+  jq --arg own "$own" --arg theirs "$theirs" \
+    --argjson v0 "$(k get secret "$REL-node-validator-0" -o json | jq .data)" '
+    del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields)
+    | .data |= (del(.[$own]) + {($theirs): $v0[$theirs]})' >"$WORK/tampered.json"
+if k patch secret "$REL-node-validator-1" -p '{"data":{"el-nodekey":"MDA="}}' >/dev/null 2>&1; then
+  fail "the API server accepted an edit of an artifact Secret (it should be immutable)"
+else
+  pass "the API server refuses a hand edit of validator-1's Secret (immutable)"
+fi
+k delete secret "$REL-node-validator-1" >/dev/null
+k create -f "$WORK/tampered.json" >/dev/null
 k delete pod "$FULL-validator-1-0" --wait=true >/dev/null
-# The pod's init must refuse to start (it counts the keystores against the manifest's split),
-# and the verdict must then fail naming the node.
+# The pod's init must refuse to start (the keys it holds are not the ones the manifest gave the
+# node), and the verdict must then fail naming the node and the changed Secret.
 init_failed() {
   [ "$(k get pod "$FULL-validator-1-0" -o jsonpath='{.status.initContainerStatuses[?(@.name=="init-layout")].restartCount}')" -gt 0 ] 2>/dev/null
 }
@@ -256,26 +271,33 @@ if wait_until 180 init_failed; then
   # The failed run's log: the current one while it waits in back-off, else the previous one.
   why=$( { k logs "$FULL-validator-1-0" -c init-layout 2>/dev/null
            k logs "$FULL-validator-1-0" -c init-layout --previous 2>/dev/null; } |
-         grep -m1 'keystores but' || true)
+         grep -m1 'other validator keys' || true)
   case $why in
-    *"validator keystores but its Secret holds"*) pass "validator-1's init refuses to start: $why" ;;
+    *"holds other validator keys than ethnet gave it"*) pass "validator-1's init refuses to start: $why" ;;
     *) fail "validator-1's init failed for another reason: $why" ;;
   esac
 else
-  fail "validator-1's init did not fail with a keystore missing from its Secret"
+  fail "validator-1's init did not fail with another node's keystore in its Secret"
 fi
 out=$(ethnet status "$REL" -n "$NS" --wait 30 2>&1) && st=0 || st=$?
-if [ "$st" -ne 0 ] && grep -q "validator-1.*pod.ready" <<<"$out"; then
-  pass "the verdict fails, naming the node: $(grep -m1 'validator-1.*pod.ready' <<<"$out" | tr -s ' ')"
+if [ "$st" -ne 0 ] && grep -q "validator-1.*pod.ready" <<<"$out" &&
+  grep -q "artifacts.unchanged.*changed: Secret $REL-node-validator-1" <<<"$out"; then
+  pass "the verdict fails, naming the node and the Secret: $(grep -m1 'artifacts.unchanged' <<<"$out" | tr -s ' ')"
 else
-  fail "status with a keystore missing from validator-1's Secret: exit $st"; echo "$out"
+  fail "status with another node's keystore in validator-1's Secret: exit $st"; echo "$out"
 fi
 
 # --- peak memory, then purge ----------------------------------------------------------------
 awk '$2 > peak[$1] { peak[$1] = $2 } END { for (c in peak) printf "figure: peak memory %s %d MiB\n", c, peak[c] / 1048576 }' \
   "$PEAK" | sort
-ethnet uninstall "$REL" -n "$NS" --purge --yes >/dev/null
-wait_until 120 sh -c "[ -z \"\$($KUBECTL -n $NS get secrets,configmaps,pvc -l app.kubernetes.io/instance=$REL -o name 2>/dev/null)\" ] &&
+# purge waits (bounded) for the claims, which go once the pods that mount them have stopped.
+purge_started=$(date +%s)
+if ethnet uninstall "$REL" -n "$NS" --purge --yes >"$WORK/purge.log" 2>&1; then
+  echo "figure: purge, claims gone $(( $(date +%s) - purge_started )) s after uninstall"
+else
+  fail "uninstall --purge --yes: $(tail -n 1 "$WORK/purge.log")"
+fi
+wait_until 60 sh -c "[ -z \"\$($KUBECTL -n $NS get secrets,configmaps,pvc -l app.kubernetes.io/instance=$REL -o name 2>/dev/null)\" ] &&
   [ -z \"\$($KUBECTL get pv -o jsonpath='{.items[?(@.spec.claimRef.namespace==\"$NS\")].metadata.name}')\" ]" \
   && pass "uninstall --purge --yes left no Secret, ConfigMap, PVC or PV of the release" \
   || fail "after purge: $(k get secrets,configmaps,pvc -l app.kubernetes.io/instance=$REL -o name | xargs) $("$KUBECTL" get pv -o name | xargs)"

@@ -131,6 +131,10 @@ pub struct UninstallArgs {
     /// Do not ask before purging
     #[arg(long, short = 'y')]
     pub yes: bool,
+    /// With --purge, how long to wait for the volume claims to go: each goes once the node
+    /// pod that mounts it has stopped (0: do not wait)
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub wait: u64,
     /// Further helm uninstall flags, after `--`, passed through verbatim
     #[arg(last = true, value_name = "HELM_FLAGS")]
     pub helm_flags: Vec<String>,

@@ -11,7 +11,7 @@
 use rand::{CryptoRng, RngCore};
 
 use crate::{
-    core::{reuse::reuse, Artifacts, CoreError, Manifest, NetworkSpec},
+    core::{artifacts::ObjectSummary, reuse::reuse, Artifacts, CoreError, Manifest, NetworkSpec},
     kube::{
         objects::{object_name, objects_from_files, ArtifactObject, MANIFEST_SET},
         store::{ArtifactStore, ManifestRecord, SeedingClaim, StoreError},
@@ -96,8 +96,23 @@ pub async fn seed(
     let stored = record.as_ref().and_then(|r| r.manifest.clone());
     let (manifest, objects, reused) = match stored {
         Some(stored) => {
-            store.check_complete(&stored).await?;
-            let plan = reuse(&stored, spec, rng)?;
+            let digests = store.verify_stored(&stored).await?;
+            // A manifest from before digests were recorded: record them from the objects as
+            // stored (and, once the request is accepted, make those objects immutable).
+            let mut recorded = stored.clone();
+            let undigested: Vec<ObjectSummary> = stored
+                .objects
+                .iter()
+                .filter(|o| o.digest.is_none())
+                .cloned()
+                .collect();
+            for object in recorded.objects.iter_mut().filter(|o| o.digest.is_none()) {
+                object.digest = digests.get(&object.set).cloned();
+            }
+            let plan = reuse(&recorded, spec, rng)?;
+            for object in &undigested {
+                store.make_immutable(object).await?;
+            }
             if !plan.changes_artifacts(&stored) {
                 return Ok(Seeded {
                     manifest: stored,

@@ -20,7 +20,7 @@ use crate::{
     kube::{
         client_from_helm_env,
         pods::{node_pods, pod_proxy_path},
-        store::ArtifactStore,
+        store::{ArtifactStore, StoreError},
     },
     lifecycle::{seed, Intent},
 };
@@ -49,7 +49,8 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
     let helm = Helm::from_env();
     // helm renders and schema-checks the values; the spec is validated before anything else.
     let spec = super::generate::load_spec(&args.chart)?;
-    refuse_foreign_artifacts(&helm, &args)?;
+    let rendered = helm.render_release(&args.release, &args.chart)?;
+    refuse_foreign_artifacts(&rendered, &args.release)?;
     let exists = helm.release_exists(&args.release)?;
     match (intent, exists) {
         (Intent::Install, true) => bail!(
@@ -67,6 +68,7 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
         if crate::helm::debug_enabled() {
             step(&format!("namespace {namespace}"));
         }
+        refuse_moved_validators(&client, &namespace, &args.release, &rendered).await?;
         let store = ArtifactStore::new(client.clone(), &namespace, &args.release);
         if args.create_namespace {
             store.create_namespace().await?;
@@ -122,10 +124,8 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
 /// Fails, before anything is written, when the chart would mount artifacts under another
 /// name than the release's (`artifactsPrefix`): ethnet seeds and reuses `<release>-*`, so the
 /// pods would run another release's keys, or none.
-fn refuse_foreign_artifacts(helm: &Helm, args: &ReleaseArgs) -> anyhow::Result<()> {
-    let rendered = helm.render_release(&args.release, &args.chart)?;
-    let release = &args.release;
-    match crate::kube::objects::mounted_genesis_prefixes(&rendered)
+fn refuse_foreign_artifacts(rendered: &str, release: &str) -> anyhow::Result<()> {
+    match crate::kube::objects::mounted_genesis_prefixes(rendered)
         .into_iter()
         .find(|prefix| prefix != release)
     {
@@ -138,6 +138,32 @@ fn refuse_foreign_artifacts(helm: &Helm, args: &ReleaseArgs) -> anyhow::Result<(
              `ethnet seed DIR --release {prefix}`"
         ),
     }
+}
+
+/// Fails, before anything is written, when the chart would rename a running validator node's
+/// StatefulSet or give it another data volume: its keys would start again with an empty
+/// slashing-protection database while the old pod still signs.
+async fn refuse_moved_validators(
+    client: &kube::Client,
+    namespace: &str,
+    release: &str,
+    rendered: &str,
+) -> anyhow::Result<()> {
+    use crate::kube::workloads::{live_validators, refused_changes, rendered_validators};
+    let live = live_validators(client, namespace, release)
+        .await
+        .with_context(|| {
+            format!("listing the validator StatefulSets of {release} in {namespace}")
+        })?;
+    let refused = refused_changes(&live, &rendered_validators(rendered));
+    if refused.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "refusing to move running validators (double signing):\n  {}\nKeep nameOverride, \
+         fullnameOverride and nodes.validators.persistence as installed",
+        refused.join("\n  ")
+    )
 }
 
 /// `uninstall`: helm uninstall, then with --purge the keys, genesis and volumes.
@@ -178,8 +204,51 @@ pub(super) fn uninstall(args: UninstallArgs) -> anyhow::Result<()> {
             purged.config_maps.len(),
             purged.volume_claims.len()
         ));
-        Ok(())
+        wait_claims_gone(&store, &plan.volume_claims, args.wait).await
     })
+}
+
+/// Waits until the purged volume claims are gone: Kubernetes keeps a deleted claim while a pod
+/// that mounts it is still stopping (the node pods have up to 120 s to shut their clients down).
+async fn wait_claims_gone(
+    store: &ArtifactStore,
+    claims: &[String],
+    wait_seconds: u64,
+) -> anyhow::Result<()> {
+    if claims.is_empty() || wait_seconds == 0 {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let deadline = super::deadline_after(wait_seconds);
+    let mut last_line = Instant::now();
+    loop {
+        let remaining = store.remaining_claims(claims).await?;
+        if remaining.is_empty() {
+            step(&format!(
+                "the volume claims are gone ({} s)",
+                started.elapsed().as_secs()
+            ));
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            bail!(
+                "{} volume claim(s) still exist after {wait_seconds} s: {}. A pod that mounts one \
+                 has not stopped; find it with `kubectl get pods -l app.kubernetes.io/instance={}` \
+                 (the claims go once it has), or wait longer with --wait",
+                remaining.len(),
+                remaining.join(", "),
+                store.release()
+            );
+        }
+        if last_line.elapsed() >= Duration::from_secs(15) {
+            step(&format!(
+                "waiting for the node pods to stop: {} volume claim(s) remain",
+                remaining.len()
+            ));
+            last_line = Instant::now();
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
 }
 
 /// One line per kind: what a purge would delete, by name.
@@ -261,6 +330,19 @@ async fn watch(
 ) -> anyhow::Result<Verdict> {
     let expect = Expectations::for_manifest(manifest, min_peers, finality);
     let deadline = super::deadline_after(wait_seconds);
+    // Once per wait: a Secret edited or replaced by hand (a changed JWT, a validator key
+    // copied to a second node) fails the verdict even while every client looks healthy.
+    let artifacts = Check::artifacts(
+        ArtifactStore::new(client.clone(), namespace, release)
+            .verify_stored(manifest)
+            .await
+            .err()
+            .map(|error| match error {
+                StoreError::Changed { changed, .. } => format!("changed: {}", changed.join(", ")),
+                StoreError::Missing { missing, .. } => format!("missing: {}", missing.join(", ")),
+                other => other.to_string(),
+            }),
+    );
     // Pods are reached through the API server's pod proxy by the kube client itself: no local
     // listener that other processes could use with the kubeconfig's credentials.
     let transport = Transport::ApiServer {
@@ -273,8 +355,9 @@ async fn watch(
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut last_line = Instant::now();
     loop {
-        let verdict =
-            cluster_verdict(client, &transport, namespace, release, manifest, &expect).await?;
+        let verdict = cluster_verdict(client, &transport, namespace, release, manifest, &expect)
+            .await?
+            .with_check(artifacts.clone());
         let left = deadline.saturating_duration_since(Instant::now());
         if verdict.healthy || left.is_zero() {
             spinner.finish_and_clear();

@@ -5,7 +5,7 @@
 //! files of docs/artifacts.md; writing them to disk or seeding them into a cluster is the
 //! edges' job. Nothing here reads the clock, the disk or the OS random source.
 
-use std::ops::Range;
+use std::{collections::BTreeMap, ops::Range};
 
 use alloy_genesis::Genesis;
 use alloy_primitives::{Address, B256};
@@ -430,12 +430,22 @@ pub struct AccountSummary {
 }
 
 /// Whether an object's files are secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ObjectKind {
     /// Public files: genesis, configs.
     ConfigMap,
     /// Keys, passwords, secrets.
     Secret,
+}
+
+impl ObjectKind {
+    /// The Kubernetes kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ConfigMap => "ConfigMap",
+            Self::Secret => "Secret",
+        }
+    }
 }
 
 /// One Kubernetes object: `<release>-<set>` holding the files of one directory.
@@ -447,6 +457,54 @@ pub struct ObjectSummary {
     pub kind: ObjectKind,
     /// File names (object keys) in it.
     pub keys: Vec<String>,
+    /// [`object_digest`] of its contents as written, so an object edited or replaced by hand
+    /// is noticed (reuse, status, `seed`). Absent in manifests written before ethnet recorded
+    /// it; the next install or upgrade records it from the object as stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// `sha256:<hex>` over an object's entries in key order, each as the key's length (u64, big
+/// endian), the key, the value's length and the value: a ConfigMap's `data` and `binaryData`
+/// and a Secret's `data` give the same digest as the files they came from.
+pub fn object_digest<'a>(entries: &BTreeMap<&'a str, &'a [u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (key, value) in entries {
+        hasher.update((key.len() as u64).to_be_bytes());
+        hasher.update(key.as_bytes());
+        hasher.update((value.len() as u64).to_be_bytes());
+        hasher.update(value);
+    }
+    format!(
+        "sha256:{}",
+        alloy_primitives::hex::encode(hasher.finalize())
+    )
+}
+
+/// `sha256:<hex>` of a validator node's keystore key names (`0x<pubkey>.json`), sorted, one per
+/// line, each line `0x<pubkey>` and a newline: what the init container computes with
+/// `sort | sha256sum` from the keystores it finds, to refuse a node that holds other keys.
+pub fn validator_keys_digest<'a>(keys: impl IntoIterator<Item = &'a String>) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut pubkeys: Vec<&str> = keys
+        .into_iter()
+        .filter_map(|key| key.strip_suffix(".json"))
+        .filter(|stem| stem.starts_with("0x"))
+        .collect();
+    if pubkeys.is_empty() {
+        return None;
+    }
+    pubkeys.sort_unstable();
+    let mut hasher = Sha256::new();
+    for pubkey in pubkeys {
+        hasher.update(pubkey.as_bytes());
+        hasher.update(b"\n");
+    }
+    Some(format!(
+        "sha256:{}",
+        alloy_primitives::hex::encode(hasher.finalize())
+    ))
 }
 
 /// One file of the artifacts directory.
@@ -581,7 +639,7 @@ impl Artifacts {
             ));
         }
         for node in &self.nodes {
-            let dir = format!("node-{}", node.name);
+            let dir = node_set(&node.name);
             for v in &self.validators[node.validators.start as usize..node.validators.end as usize]
             {
                 let pubkey = format!("0x{}", hex::encode(v.key.pubkey));
@@ -648,7 +706,7 @@ impl Artifacts {
                 continue;
             }
             // Estimate what fits from the per-validator share of the object's size.
-            let per_node = match object.set.strip_prefix("node-") {
+            let per_node = match object.set.strip_prefix(NODE_SET_PREFIX) {
                 Some(node) => self
                     .nodes
                     .iter()
@@ -658,18 +716,14 @@ impl Artifacts {
             };
             let held = per_node.unwrap_or(0).max(1);
             let fits_here = held * budget / size;
-            let fits = if object.set.starts_with("node-") {
+            let fits = if object.set.starts_with(NODE_SET_PREFIX) {
                 fits_here * self.spec.group(Role::Validator).replicas as usize
             } else {
                 fits_here
             };
             return Err(CoreError::ObjectTooLarge {
                 object: object.set,
-                kind: if object.kind == ObjectKind::Secret {
-                    "Secret"
-                } else {
-                    "ConfigMap"
-                },
+                kind: object.kind.name(),
                 size,
                 limit: OBJECT_SIZE_LIMIT,
                 validators,
@@ -680,10 +734,18 @@ impl Artifacts {
     }
 }
 
+/// Prefix of the sets holding one node's keys: `node-<name>`.
+pub const NODE_SET_PREFIX: &str = "node-";
+
+/// Name of the set (Secret `<release>-node-<name>`) holding one node's keys.
+pub fn node_set(node: &str) -> String {
+    format!("{NODE_SET_PREFIX}{node}")
+}
+
 /// The Secret files of one node's P2P identity (its validator keystores aside).
 pub fn node_identity_files(node: &Node) -> Vec<ArtifactFile> {
     let secret = |key: &str, contents: Vec<u8>| ArtifactFile {
-        path: format!("{SECRETS_DIR}/node-{}/{key}", node.name),
+        path: format!("{SECRETS_DIR}/{}/{key}", node_set(&node.name)),
         contents: Zeroizing::new(contents),
         secret: true,
     };
@@ -782,6 +844,9 @@ impl Manifest {
                             object.keys.push(key);
                         }
                     }
+                    // Its contents are now partly elsewhere: the digest is recorded again
+                    // from the object as stored.
+                    object.digest = None;
                 }
                 None => self.objects.push(added),
             }
@@ -800,6 +865,14 @@ impl Manifest {
                 });
                 if let Some(range) = &n.validators {
                     entry["validators"] = serde_json::json!(range);
+                    let keys = self
+                        .objects
+                        .iter()
+                        .find(|o| o.kind == ObjectKind::Secret && o.set == node_set(&n.name))
+                        .and_then(|o| validator_keys_digest(&o.keys));
+                    if let Some(digest) = keys {
+                        entry["validators"]["keysDigest"] = digest.into();
+                    }
                 }
                 (n.name.clone(), entry)
             })
@@ -819,6 +892,7 @@ impl Manifest {
 /// `secrets/jwt/x` → Secret `jwt`.
 fn objects_of(files: &[ArtifactFile]) -> Vec<ObjectSummary> {
     let mut objects: Vec<ObjectSummary> = Vec::new();
+    let mut contents: BTreeMap<(String, ObjectKind), BTreeMap<&str, &[u8]>> = BTreeMap::new();
     for file in files {
         let path = file
             .path
@@ -832,14 +906,24 @@ fn objects_of(files: &[ArtifactFile]) -> Vec<ObjectSummary> {
         } else {
             ObjectKind::ConfigMap
         };
+        contents
+            .entry((set.to_string(), kind))
+            .or_default()
+            .insert(key, file.contents.as_slice());
         match objects.iter_mut().find(|o| o.set == set && o.kind == kind) {
             Some(object) => object.keys.push(key.into()),
             None => objects.push(ObjectSummary {
                 set: set.into(),
                 kind,
                 keys: vec![key.into()],
+                digest: None,
             }),
         }
+    }
+    for object in &mut objects {
+        object.digest = contents
+            .get(&(object.set.clone(), object.kind))
+            .map(object_digest);
     }
     objects
 }
@@ -864,6 +948,75 @@ mod tests {
             mnemonic: None,
         };
         generate(&spec, options, &mut rng, &|| {}).unwrap()
+    }
+
+    // The expected digests were computed by Python's hashlib from the documented layouts (and
+    // the keys digest by busybox `sort | sha256sum` too, as the init container computes it).
+    #[test]
+    fn object_digest_matches_an_independent_computation() {
+        let entries = BTreeMap::from([("jwt.hex", &b"0x1234"[..]), ("b", &[0u8, 159, 255][..])]);
+        assert_eq!(
+            object_digest(&entries),
+            "sha256:3b93340db6dd624b0d367b06aeb3f6aba7e42ef137367f3f781ed3f57eed601a"
+        );
+        // Length framing: moving a byte from a key to its value changes the digest.
+        let shifted = BTreeMap::from([("ab", &b"c"[..])]);
+        let unshifted = BTreeMap::from([("a", &b"bc"[..])]);
+        assert_ne!(object_digest(&shifted), object_digest(&unshifted));
+    }
+
+    #[test]
+    fn validator_keys_digest_is_what_the_init_container_computes() {
+        let keys = [
+            "0xbb.json",
+            "el-nodekey",
+            "0xaa.txt",
+            "0xaa.json",
+            "cl-peer-id.json",
+        ]
+        .map(String::from);
+        assert_eq!(
+            validator_keys_digest(&keys).as_deref(),
+            Some("sha256:a8b9ab88a32c8e8421e04ccc1a18f5d0731d2e2a660f7d6f18e1553a045ae82e")
+        );
+        assert_eq!(validator_keys_digest(&["el-nodekey".to_string()]), None);
+    }
+
+    #[test]
+    fn every_object_records_the_digest_of_its_files_and_validators_their_keys() {
+        let artifacts = generate_seeded(7);
+        let manifest = artifacts.manifest();
+        let files = artifacts.files();
+        for object in &manifest.objects {
+            let prefix = match object.kind {
+                ObjectKind::ConfigMap => format!("{}/", object.set),
+                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/", object.set),
+            };
+            let entries: BTreeMap<&str, &[u8]> = files
+                .iter()
+                .filter_map(|f| Some((f.path.strip_prefix(&prefix)?, f.contents.as_slice())))
+                .collect();
+            assert_eq!(
+                object.digest,
+                Some(object_digest(&entries)),
+                "{}",
+                object.set
+            );
+        }
+        let values = manifest.helm_values();
+        let node = &values["ethnet"]["nodes"]["validator-0"]["validators"];
+        let secret = manifest
+            .objects
+            .iter()
+            .find(|o| o.set == node_set("validator-0"))
+            .unwrap();
+        assert_eq!(
+            node["keysDigest"],
+            serde_json::json!(validator_keys_digest(&secret.keys))
+        );
+        assert!(values["ethnet"]["nodes"]["rpc-0"]
+            .get("validators")
+            .is_none());
     }
 
     #[test]

@@ -112,6 +112,16 @@ impl Check {
         }
     }
 
+    /// The network-wide check that the release's Secrets and ConfigMaps hold what the
+    /// manifest records: `problem` says what differs, or why they could not be read.
+    pub fn artifacts(problem: Option<String>) -> Self {
+        let expected = "as recorded in the manifest";
+        match problem {
+            None => Self::compare("network", "artifacts.unchanged", expected, expected),
+            Some(problem) => Self::failed("network", "artifacts.unchanged", expected, problem),
+        }
+    }
+
     fn failed(
         node: &str,
         check: &'static str,
@@ -169,6 +179,13 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// This verdict with one more check.
+    pub fn with_check(mut self, check: Check) -> Self {
+        self.healthy &= check.ok;
+        self.checks.push(check);
+        self
+    }
+
     /// The verdict of these checks.
     /// No check at all is a failure, never a healthy network: it means nothing was looked at.
     pub fn new(mut checks: Vec<Check>) -> Self {

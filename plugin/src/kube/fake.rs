@@ -61,8 +61,17 @@ impl FakeApi {
                     .await
                     .map(|b| b.to_bytes())
                     .unwrap_or_default();
-                let (status, reply) =
-                    handle(&mut state.lock().unwrap(), &parts.method, &parts.uri, &body);
+                let merge_patch = parts
+                    .headers
+                    .get("content-type")
+                    .is_some_and(|t| t.as_bytes() == b"application/merge-patch+json");
+                let (status, reply) = handle(
+                    &mut state.lock().unwrap(),
+                    &parts.method,
+                    &parts.uri,
+                    &body,
+                    merge_patch,
+                );
                 Ok::<_, Infallible>(
                     Response::builder()
                         .status(status)
@@ -159,7 +168,14 @@ fn stamp(state: &mut State, object: &mut Value, manager: &str, operation: &str) 
     object["metadata"]["managedFields"] = json!([{"manager": manager, "operation": operation}]);
 }
 
-fn handle(state: &mut State, method: &Method, uri: &http::Uri, body: &[u8]) -> (StatusCode, Value) {
+/// Handles one request; `merge_patch`: a PATCH is a JSON merge patch (else server-side apply).
+fn handle(
+    state: &mut State,
+    method: &Method,
+    uri: &http::Uri,
+    body: &[u8],
+    merge_patch: bool,
+) -> (StatusCode, Value) {
     let path = uri.path();
     state.log.push(format!("{method} {path}"));
     let query: BTreeMap<String, String> =
@@ -340,12 +356,53 @@ fn handle(state: &mut State, method: &Method, uri: &http::Uri, body: &[u8]) -> (
                     );
                 }
             }
-            let mut object: Value = match serde_json::from_slice(body) {
+            let patch: Value = match serde_json::from_slice(body) {
                 Ok(object) => object,
                 Err(e) => return status(StatusCode::BAD_REQUEST, "BadRequest", e.to_string()),
             };
+            let existing = state.objects.get(&key);
+            let mut object = if merge_patch {
+                // Only `{"immutable": true}` is sent as a merge patch.
+                let Some(existing) = existing else {
+                    return status(
+                        StatusCode::NOT_FOUND,
+                        "NotFound",
+                        format!("{resource} \"{name}\" not found"),
+                    );
+                };
+                let mut merged = existing.clone();
+                for (field, value) in patch.as_object().into_iter().flatten() {
+                    merged[field] = value.clone();
+                }
+                merged
+            } else {
+                patch
+            };
+            // As the API server: the data of an immutable ConfigMap or Secret never changes.
+            if let Some(existing) = existing {
+                let data_changed = ["data", "binaryData"]
+                    .iter()
+                    .any(|field| existing[field] != object[field]);
+                if existing["immutable"] == json!(true) && data_changed {
+                    return status(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "Invalid",
+                        format!(
+                            "{} \"{name}\" is invalid: data: Forbidden: field is immutable when \
+                             `immutable` is set",
+                            kind_of(&resource)
+                        ),
+                    );
+                }
+            }
             object["metadata"]["namespace"] = json!(namespace);
-            stamp(state, &mut object, &manager, "Apply");
+            if merge_patch {
+                // A change by the same manager: it keeps owning what it owned.
+                state.version += 1;
+                object["metadata"]["resourceVersion"] = json!(state.version.to_string());
+            } else {
+                stamp(state, &mut object, &manager, "Apply");
+            }
             state.objects.insert(key, object.clone());
             (StatusCode::OK, object)
         }

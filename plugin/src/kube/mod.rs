@@ -5,6 +5,7 @@
 pub mod objects;
 pub mod pods;
 pub mod store;
+pub mod workloads;
 
 #[cfg(test)]
 pub mod fake;

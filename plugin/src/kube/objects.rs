@@ -9,7 +9,7 @@ use k8s_openapi::{
     ByteString,
 };
 
-use crate::core::artifacts::{ArtifactFile, Manifest, ObjectKind, SECRETS_DIR};
+use crate::core::artifacts::{object_digest, ArtifactFile, Manifest, ObjectKind, SECRETS_DIR};
 
 /// Field manager and `app.kubernetes.io/managed-by` value of every object ethnet writes.
 pub const MANAGER: &str = "ethnet";
@@ -108,6 +108,16 @@ pub enum ObjectsError {
         /// The key.
         key: String,
     },
+    /// A set's files differ from the digest the manifest records for them.
+    #[error(
+        "the files of set {set} differ from what ethnet generated (their digest is not the one \
+         manifest.json records): they were edited or mixed with another network's; use the \
+         directory as `ethnet generate` wrote it"
+    )]
+    Changed {
+        /// The set.
+        set: String,
+    },
     /// A listed file could not be read.
     #[error("reading {path}")]
     Read {
@@ -179,6 +189,17 @@ pub fn objects(
             })?;
             files.insert(key.clone(), contents);
         }
+        if let Some(recorded) = &object.digest {
+            let entries = files
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_slice()))
+                .collect();
+            if object_digest(&entries) != *recorded {
+                return Err(ObjectsError::Changed {
+                    set: object.set.clone(),
+                });
+            }
+        }
         objects.push(match object.kind {
             ObjectKind::ConfigMap => {
                 let (mut data, mut binary_data) = (BTreeMap::new(), BTreeMap::new());
@@ -196,13 +217,15 @@ pub fn objects(
                     metadata: meta,
                     data: Some(data),
                     binary_data: (!binary_data.is_empty()).then_some(binary_data),
-                    ..Default::default()
+                    // Written once: nothing (and nobody) changes a network's artifacts.
+                    immutable: Some(true),
                 })
             }
             ObjectKind::Secret => ArtifactObject::Secret(Secret {
                 metadata: meta,
                 type_: Some("Opaque".into()),
                 data: Some(files.into_iter().map(|(k, v)| (k, ByteString(v))).collect()),
+                immutable: Some(true),
                 ..Default::default()
             }),
         });

@@ -34,7 +34,11 @@ use rand::RngCore;
 use super::objects::{
     manifest_metadata, object_name, ArtifactObject, MANAGER, MANIFEST_KEY, MANIFEST_SET,
 };
-use crate::core::{artifacts::ObjectKind, spec::Role, Manifest};
+use crate::core::{
+    artifacts::{object_digest, ObjectKind, ObjectSummary},
+    spec::Role,
+    Manifest,
+};
 
 /// Errors talking to the API server about a release's artifacts.
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +125,23 @@ pub enum StoreError {
         release: String,
         /// Namespace.
         namespace: String,
+    },
+    /// Objects the manifest lists hold other contents than ethnet wrote.
+    #[error(
+        "release {release} in namespace {namespace}: {} changed since ethnet wrote them (their \
+         contents no longer match the digests in the manifest). A changed key or a validator \
+         key copied between nodes risks double signing or a split network: restore them from \
+         a saved artifacts directory (`helm ethnet seed DIR --release {release} --apply`), or \
+         remove the network with `helm ethnet uninstall {release} --purge`",
+        .changed.join(", ")
+    )]
+    Changed {
+        /// Release.
+        release: String,
+        /// Namespace.
+        namespace: String,
+        /// `Secret name` entries.
+        changed: Vec<String>,
     },
     /// Objects the manifest lists are gone.
     #[error(
@@ -243,6 +264,34 @@ fn is_node_volume(metadata: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Obj
 /// Name prefix of the claims the node StatefulSets' `data` volume claim template makes.
 pub const NODE_VOLUME_PREFIX: &str = "data-";
 
+/// The API server's answer to a write of other data into an immutable ConfigMap or Secret.
+fn is_immutable_refusal(status: &kube::core::Status) -> bool {
+    status.code == 422 && status.message.contains("immutable")
+}
+
+/// [`object_digest`] of a ConfigMap as stored (`data` and `binaryData` together).
+pub fn config_map_digest(config_map: &ConfigMap) -> String {
+    let mut entries: BTreeMap<&str, &[u8]> = BTreeMap::new();
+    for (key, value) in config_map.data.iter().flatten() {
+        entries.insert(key, value.as_bytes());
+    }
+    for (key, value) in config_map.binary_data.iter().flatten() {
+        entries.insert(key, &value.0);
+    }
+    object_digest(&entries)
+}
+
+/// [`object_digest`] of a Secret as stored.
+pub fn secret_digest(secret: &Secret) -> String {
+    let entries: BTreeMap<&str, &[u8]> = secret
+        .data
+        .iter()
+        .flatten()
+        .map(|(key, value)| (key.as_str(), value.0.as_slice()))
+        .collect();
+    object_digest(&entries)
+}
+
 fn is_conflict(error: &kube::Error) -> bool {
     matches!(error, kube::Error::Api(status) if status.code == 409)
 }
@@ -279,6 +328,11 @@ impl ArtifactStore {
     /// The namespace.
     pub fn namespace(&self) -> &str {
         &self.namespace
+    }
+
+    /// The release.
+    pub fn release(&self) -> &str {
+        &self.release
     }
 
     fn secrets(&self) -> Api<Secret> {
@@ -579,11 +633,31 @@ impl ArtifactStore {
         })
     }
 
-    /// Writes `object` whole by server-side apply (field manager `ethnet`).
+    /// Writes `object` whole by server-side apply (field manager `ethnet`). Artifact objects
+    /// are immutable, so one that exists with other contents (left by a run that never wrote
+    /// its manifest, or restored from a backup) is deleted and created again.
     pub async fn apply(&self, object: &ArtifactObject) -> Result<(), StoreError> {
+        let name = object.name();
+        match self.apply_once(object).await {
+            Err(kube::Error::Api(status)) if is_immutable_refusal(&status) => {
+                let deleted = match object {
+                    ArtifactObject::ConfigMap(_) => {
+                        self.delete(&self.config_maps(), "ConfigMap", name).await
+                    }
+                    ArtifactObject::Secret(_) => self.delete(&self.secrets(), "Secret", name).await,
+                };
+                deleted?;
+                self.apply_once(object).await
+            }
+            result => result,
+        }
+        .map_err(self.api_error("applying", object.kind(), name))
+    }
+
+    async fn apply_once(&self, object: &ArtifactObject) -> Result<(), kube::Error> {
         let params = PatchParams::apply(MANAGER);
         let name = object.name();
-        let result = match object {
+        match object {
             ArtifactObject::ConfigMap(o) => self
                 .config_maps()
                 .patch(name, &params, &Patch::Apply(o))
@@ -594,44 +668,84 @@ impl ArtifactStore {
                 .patch(name, &params, &Patch::Apply(o))
                 .await
                 .map(drop),
-        };
-        result.map_err(self.api_error("applying", object.kind(), name))
+        }
     }
 
-    /// Fails naming every object `manifest` lists that is gone from the namespace.
-    pub async fn check_complete(&self, manifest: &Manifest) -> Result<(), StoreError> {
-        let mut missing = Vec::new();
+    /// Reads every object `manifest` lists and fails naming each one that is gone
+    /// ([`StoreError::Missing`]) or whose contents differ from its recorded digest
+    /// ([`StoreError::Changed`]). Returns the digest of every object as stored, for manifests
+    /// that do not record them yet.
+    pub async fn verify_stored(
+        &self,
+        manifest: &Manifest,
+    ) -> Result<BTreeMap<String, String>, StoreError> {
+        let (mut missing, mut changed) = (Vec::new(), Vec::new());
+        let mut digests = BTreeMap::new();
         for object in &manifest.objects {
             let name = object_name(&self.release, &object.set);
-            let (kind, found) = match object.kind {
-                ObjectKind::ConfigMap => (
-                    "ConfigMap",
-                    self.config_maps()
-                        .get_metadata_opt(&name)
-                        .await
-                        .map(|o| o.is_some()),
-                ),
-                ObjectKind::Secret => (
-                    "Secret",
-                    self.secrets()
-                        .get_metadata_opt(&name)
-                        .await
-                        .map(|o| o.is_some()),
-                ),
-            };
-            if !found.map_err(self.api_error("reading", kind, &name))? {
-                missing.push(format!("{kind} {name}"));
+            let kind = object.kind.name();
+            let stored = match object.kind {
+                ObjectKind::ConfigMap => self
+                    .config_maps()
+                    .get_opt(&name)
+                    .await
+                    .map(|o| o.map(|o| config_map_digest(&o))),
+                ObjectKind::Secret => self
+                    .secrets()
+                    .get_opt(&name)
+                    .await
+                    .map(|o| o.map(|o| secret_digest(&o))),
+            }
+            .map_err(self.api_error("reading", kind, &name))?;
+            match stored {
+                None => missing.push(format!("{kind} {name}")),
+                Some(digest) => {
+                    if object
+                        .digest
+                        .as_ref()
+                        .is_some_and(|recorded| *recorded != digest)
+                    {
+                        changed.push(format!("{kind} {name}"));
+                    }
+                    digests.insert(object.set.clone(), digest);
+                }
             }
         }
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(StoreError::Missing {
+        if !missing.is_empty() {
+            return Err(StoreError::Missing {
                 release: self.release.clone(),
                 namespace: self.namespace.clone(),
                 missing,
-            })
+            });
         }
+        if !changed.is_empty() {
+            return Err(StoreError::Changed {
+                release: self.release.clone(),
+                namespace: self.namespace.clone(),
+                changed,
+            });
+        }
+        Ok(digests)
+    }
+
+    /// Makes the named artifact objects immutable (the ones written before ethnet marked them
+    /// so). A merge patch: it touches nothing else.
+    pub async fn make_immutable(&self, object: &ObjectSummary) -> Result<(), StoreError> {
+        let name = object_name(&self.release, &object.set);
+        let patch = Patch::Merge(serde_json::json!({ "immutable": true }));
+        let params = PatchParams {
+            field_manager: Some(MANAGER.into()),
+            ..PatchParams::default()
+        };
+        match object.kind {
+            ObjectKind::ConfigMap => self
+                .config_maps()
+                .patch(&name, &params, &patch)
+                .await
+                .map(drop),
+            ObjectKind::Secret => self.secrets().patch(&name, &params, &patch).await.map(drop),
+        }
+        .map_err(self.api_error("marking immutable", object.kind.name(), &name))
     }
 
     /// The data of the Secret holding `set`, if it exists.
@@ -673,10 +787,9 @@ impl ArtifactStore {
         config_maps.sort_by_key(|name| *name != manifest);
         let secrets = self.list_names(&self.secrets(), "Secret", &ours).await?;
 
-        let claims: Api<PersistentVolumeClaim> =
-            Api::namespaced(self.client.clone(), &self.namespace);
         let release = format!("app.kubernetes.io/instance={}", self.release);
-        let volume_claims = claims
+        let volume_claims = self
+            .claims()
             .list_metadata(&ListParams::default().labels(&release))
             .await
             .map_err(self.api_error("listing", "PersistentVolumeClaim", &release))?
@@ -692,37 +805,58 @@ impl ArtifactStore {
         })
     }
 
-    /// Deletes what `plan` lists, manifest first; objects already gone are skipped.
+    /// Deletes what `plan` lists, manifest first; objects already gone are skipped. A claim
+    /// is deleted at once but stays (Terminating) until no pod uses it: see
+    /// [`Self::remaining_claims`].
     pub async fn purge(&self, plan: &Purged) -> Result<Purged, StoreError> {
-        let params = DeleteParams::default();
-        let mut purged = Purged::default();
-        for name in &plan.config_maps {
-            if self
-                .delete(&self.config_maps(), "ConfigMap", name, &params)
-                .await?
-            {
-                purged.config_maps.push(name.clone());
+        Ok(Purged {
+            config_maps: self
+                .delete_all(&self.config_maps(), "ConfigMap", &plan.config_maps)
+                .await?,
+            secrets: self
+                .delete_all(&self.secrets(), "Secret", &plan.secrets)
+                .await?,
+            volume_claims: self
+                .delete_all(&self.claims(), "PersistentVolumeClaim", &plan.volume_claims)
+                .await?,
+        })
+    }
+
+    /// Which of the named volume claims still exist (a deleted claim lingers while a pod that
+    /// mounts it is still stopping). Listed like the purge plan, so it needs no further verb.
+    pub async fn remaining_claims(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
+        let release = format!("app.kubernetes.io/instance={}", self.release);
+        let existing = self
+            .list_names(&self.claims(), "PersistentVolumeClaim", &release)
+            .await?;
+        Ok(names
+            .iter()
+            .filter(|name| existing.contains(name))
+            .cloned()
+            .collect())
+    }
+
+    fn claims(&self) -> Api<PersistentVolumeClaim> {
+        Api::namespaced(self.client.clone(), &self.namespace)
+    }
+
+    /// Deletes each named object in order; returns the names this call deleted.
+    async fn delete_all<K>(
+        &self,
+        api: &Api<K>,
+        kind: &'static str,
+        names: &[String],
+    ) -> Result<Vec<String>, StoreError>
+    where
+        K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        let mut deleted = Vec::new();
+        for name in names {
+            if self.delete(api, kind, name).await? {
+                deleted.push(name.clone());
             }
         }
-        for name in &plan.secrets {
-            if self
-                .delete(&self.secrets(), "Secret", name, &params)
-                .await?
-            {
-                purged.secrets.push(name.clone());
-            }
-        }
-        let claims: Api<PersistentVolumeClaim> =
-            Api::namespaced(self.client.clone(), &self.namespace);
-        for name in &plan.volume_claims {
-            if self
-                .delete(&claims, "PersistentVolumeClaim", name, &params)
-                .await?
-            {
-                purged.volume_claims.push(name.clone());
-            }
-        }
-        Ok(purged)
+        Ok(deleted)
     }
 
     async fn list_names<K>(
@@ -750,13 +884,12 @@ impl ArtifactStore {
         api: &Api<K>,
         kind: &'static str,
         name: &str,
-        params: &DeleteParams,
     ) -> Result<bool, StoreError>
     where
         K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
     {
         // Whether this call deleted it.
-        match api.delete(name, params).await {
+        match api.delete(name, &DeleteParams::default()).await {
             Ok(_) => Ok(true),
             // Gone already (a purge run twice): that is the wanted state.
             Err(kube::Error::Api(status)) if status.code == 404 => Ok(false),

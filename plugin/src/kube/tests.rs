@@ -7,6 +7,7 @@ use serde_json::json;
 use super::{fake::FakeApi, objects::object_name, store::ArtifactStore};
 use crate::{
     core::{
+        artifacts::ObjectKind,
         generate,
         identity::enode_id,
         spec::{tests_support::spec_with, AccountKdf, Role, ValidatorKdf},
@@ -265,6 +266,20 @@ async fn an_api_error_half_way_leaves_no_manifest_and_the_next_install_completes
 
     let seeded = run(&fake, &spec(), Intent::Install, 2).await.unwrap();
     assert!(!seeded.reused, "nothing was installed, so nothing to reuse");
+    // The first attempt's objects are immutable: each was deleted and made again (the other
+    // delete is the failed run giving its claim on the manifest back).
+    let replaced: Vec<String> = fake
+        .requests("DELETE")
+        .into_iter()
+        .filter(|r| !r.ends_with("/devnet-manifest"))
+        .collect();
+    assert_eq!(
+        replaced,
+        [
+            "DELETE /api/v1/namespaces/chain/configmaps/devnet-genesis",
+            "DELETE /api/v1/namespaces/chain/secrets/devnet-jwt"
+        ]
+    );
     let stored: crate::core::Manifest = serde_json::from_str(
         fake.get("configmaps", NS, "devnet-manifest").unwrap()["data"]["manifest.json"]
             .as_str()
@@ -314,6 +329,119 @@ async fn deleted_keys_are_reported_not_regenerated() {
         "{message}"
     );
     assert!(message.contains("cannot be made again"), "{message}");
+}
+
+/// Replaces an object in the double as someone with direct access would (deleted and made
+/// again, which an immutable object allows).
+fn replace_stored(
+    fake: &FakeApi,
+    resource: &str,
+    name: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) {
+    let mut state = fake.state.lock().unwrap();
+    let object = state
+        .objects
+        .get_mut(&(resource.into(), NS.into(), name.into()))
+        .unwrap_or_else(|| panic!("{resource} {name}"));
+    edit(object);
+}
+
+#[tokio::test]
+async fn artifact_objects_are_immutable_and_the_manifest_records_their_digests() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let seeded = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    for object in &seeded.manifest.objects {
+        let resource = match object.kind {
+            ObjectKind::ConfigMap => "configmaps",
+            ObjectKind::Secret => "secrets",
+        };
+        let stored = fake
+            .get(resource, NS, &object_name(RELEASE, &object.set))
+            .unwrap();
+        assert_eq!(stored["immutable"], json!(true), "{}", object.set);
+        assert!(object.digest.is_some(), "{}", object.set);
+    }
+    let manifest = fake.get("configmaps", NS, "devnet-manifest").unwrap();
+    assert!(
+        manifest["immutable"].is_null(),
+        "the manifest changes with every upgrade"
+    );
+}
+
+#[tokio::test]
+async fn a_secret_replaced_by_hand_is_refused_on_reuse_and_named() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    // validator-0's first keystore copied into validator-1's Secret, in place of its own.
+    let node0 = fake.get("secrets", NS, "devnet-node-validator-0").unwrap();
+    let (key, keystore) = node0["data"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.starts_with("0x") && k.ends_with(".json"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    replace_stored(&fake, "secrets", "devnet-node-validator-1", |secret| {
+        let data = secret["data"].as_object_mut().unwrap();
+        let own = data
+            .keys()
+            .find(|k| k.ends_with(".json") && k.starts_with("0x"))
+            .cloned()
+            .unwrap();
+        data.remove(&own);
+        data.insert(key, keystore);
+    });
+    let writes = fake.writes().len();
+    let err = run(&fake, &spec(), Intent::Upgrade, 2).await.unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("Secret devnet-node-validator-1 changed since ethnet wrote them"),
+        "{message}"
+    );
+    assert!(message.contains("double signing"), "{message}");
+    assert_eq!(fake.writes().len(), writes, "refused before any write");
+}
+
+#[tokio::test]
+async fn a_manifest_without_digests_gets_them_from_the_objects_once() {
+    let fake = FakeApi::with_namespaces(&[NS]);
+    let seeded = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
+    // As an earlier release left it: no digests recorded, objects mutable.
+    let mut old = seeded.manifest.clone();
+    for object in &mut old.objects {
+        object.digest = None;
+        let resource = match object.kind {
+            ObjectKind::ConfigMap => "configmaps",
+            ObjectKind::Secret => "secrets",
+        };
+        replace_stored(&fake, resource, &object_name(RELEASE, &object.set), |o| {
+            o.as_object_mut().unwrap().remove("immutable");
+        });
+    }
+    replace_stored(&fake, "configmaps", "devnet-manifest", |o| {
+        o["data"]["manifest.json"] = json!(serde_json::to_string(&old).unwrap());
+    });
+
+    let upgraded = run(&fake, &spec(), Intent::Upgrade, 2).await.unwrap();
+    assert_eq!(
+        upgraded.manifest, seeded.manifest,
+        "the same digests, read back"
+    );
+    for object in &seeded.manifest.objects {
+        let resource = match object.kind {
+            ObjectKind::ConfigMap => "configmaps",
+            ObjectKind::Secret => "secrets",
+        };
+        let stored = fake
+            .get(resource, NS, &object_name(RELEASE, &object.set))
+            .unwrap();
+        assert_eq!(stored["immutable"], json!(true), "{}", object.set);
+    }
+    let writes = fake.writes().len();
+    let again = run(&fake, &spec(), Intent::Upgrade, 3).await.unwrap();
+    assert!(again.written.is_empty());
+    assert_eq!(fake.writes().len(), writes, "recorded once");
 }
 
 #[tokio::test]
