@@ -246,14 +246,17 @@ sample_memory
 
 # --- g. it can fail: validator-0's keystore copied into validator-1's Secret -----------------
 # The Secret is immutable, so it is deleted and made again by hand, with validator-0's first
-# keystore in place of one of its own: the same number of keys, as a copy between nodes looks.
+# keystore and password in place of one of its own: the same number of keys, as a copy between
+# nodes looks.
 own=$(k get secret "$REL-node-validator-1" -o json | jq -r '.data | keys[] | select(test("^0x.*\\.json$"))' | head -n 1)
 theirs=$(k get secret "$REL-node-validator-0" -o json | jq -r '.data | keys[] | select(test("^0x.*\\.json$"))' | head -n 1)
 k get secret "$REL-node-validator-1" -o json |
-  jq --arg own "$own" --arg theirs "$theirs" \
+  jq --arg own "${own%.json}" --arg theirs "${theirs%.json}" \
     --argjson v0 "$(k get secret "$REL-node-validator-0" -o json | jq .data)" '
     del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields)
-    | .data |= (del(.[$own]) + {($theirs): $v0[$theirs]})' >"$WORK/tampered.json"
+    | .data |= (del(.[$own + ".json"], .[$own + ".txt"])
+        + {($theirs + ".json"): $v0[$theirs + ".json"], ($theirs + ".txt"): $v0[$theirs + ".txt"]})' \
+  >"$WORK/tampered.json"
 if k patch secret "$REL-node-validator-1" -p '{"data":{"el-nodekey":"MDA="}}' >/dev/null 2>&1; then
   fail "the API server accepted an edit of an artifact Secret (it should be immutable)"
 else

@@ -92,33 +92,31 @@ done
 
 # Validator keys: <validators>/0x<pk>/voting-keystore.json on the data volume (encrypted),
 # passwords in memory only (<secrets>/0x<pk>); the layout lighthouse and lodestar read, and
-# prysm's wallet step imports from.
+# prysm's wallet step imports from. Checked before anything is laid out: the number of keys,
+# then that they are the ones the manifest gave this node (sha256 of the sorted 0x<pubkey>
+# lines), so a key copied from another node, which would sign twice, never reaches a client.
 if [ "${IS_VALIDATOR:-false}" = true ]; then
-  vdir=/data/vc/validators
-  sdir=/run/ethnet/vc-secrets
-  mkdir -p "$vdir" "$sdir"
-  n=0
-  for ks in "$keys"/0x*.json; do
-    [ -e "$ks" ] || continue
-    pk=$(basename "$ks" .json)
-    put "$ks" "$vdir/$pk/voting-keystore.json"
-    put "$keys/$pk.txt" "$sdir/$pk"
-    n=$((n + 1))
-  done
+  pubkeys=$(for ks in "$keys"/0x*.json; do [ -e "$ks" ] && basename "$ks" .json; done | LC_ALL=C sort)
+  n=$(printf '%s' "$pubkeys" | grep -c . || true)
   echo "ethnet-init: ${n} validator keystores"
   if [ -n "${EXPECTED_KEYS:-}" ] && [ "$n" -ne "$EXPECTED_KEYS" ]; then
     echo "ethnet-init: node ${node} expects ${EXPECTED_KEYS} validator keystores but its Secret holds ${n}" >&2
     exit 1
   fi
-  # The same number of other keys (one copied from another node signs twice): the keys must be
-  # the ones the manifest gave this node (sha256 of the sorted 0x<pubkey> lines).
   if [ -n "${EXPECTED_KEYS_DIGEST:-}" ]; then
-    held=$(for ks in "$keys"/0x*.json; do [ -e "$ks" ] && basename "$ks" .json; done | LC_ALL=C sort | sha256sum)
+    held=$(printf '%s\n' "$pubkeys" | sha256sum)
     if [ "sha256:${held%% *}" != "$EXPECTED_KEYS_DIGEST" ]; then
       echo "ethnet-init: node ${node}'s Secret holds other validator keys than ethnet gave it (a key copied from another node would sign twice); restore ${ARTIFACTS_PREFIX}-node-${node} from the artifacts" >&2
       exit 1
     fi
   fi
+  vdir=/data/vc/validators
+  sdir=/run/ethnet/vc-secrets
+  mkdir -p "$vdir" "$sdir"
+  for pk in $pubkeys; do
+    put "$keys/$pk.json" "$vdir/$pk/voting-keystore.json"
+    put "$keys/$pk.txt" "$sdir/$pk"
+  done
 fi
 
 echo "ethnet-init: done"
