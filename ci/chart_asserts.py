@@ -40,6 +40,7 @@ MUTATIONS = {
     "foreign-validator-keys": _sub1(r"(secretName: \S+-node-validator-)1$", r"\g<1>0"),
     "literal-secret": _sub1(r"^(\s+)- \{name: ETHNET_GROUP,", r"\1- {name: JWT_SECRET, value: " + "ab" * 32 + r"}\n\1- {name: ETHNET_GROUP,"),
     "bootnode-dns": _sub1(r"(EL_BOOTNODES, value: \"enode://[0-9a-f]{128}@)([^.]+?)-0\.", r"\1\2-9."),
+    "token-automount": _sub1(r"^(\s+)automountServiceAccountToken: false$", r"\1automountServiceAccountToken: true"),
     "peer-id-swap": _sub1(r"((?:--libp2p-addresses=|--peer=)/dns4/[^,\s]+/p2p/)16Uiu2HAm", r"\g<1>16Uiu2HAmX"),
 }
 
@@ -396,7 +397,37 @@ def main():
             if rule.get("resources") != ["configmaps"] or not rule.get("resourceNames") \
                     or set(rule.get("verbs", [])) - {"get", "list", "watch"}:
                 problems.append(f"Role {r['metadata']['name']} rule {rule}")
+    # No pod automounts an API token; only a peer-sidecar container mounts the projected one.
+    for w in workloads:
+        spec = pod_spec(w)
+        if spec.get("automountServiceAccountToken") is not False:
+            problems.append(f"{w['metadata']['name']} automounts the service-account token")
+        token_volumes = {v["name"] for v in spec.get("volumes", [])
+                         if any("serviceAccountToken" in src for src in v.get("projected", {}).get("sources", []))}
+        for ct in containers(spec):
+            mounts = any(m["name"] in token_volumes for m in ct.get("volumeMounts", []))
+            if mounts != (ct["name"] == "peer-sidecar"):
+                problems.append(f"{w['metadata']['name']}/{ct['name']} {'mounts' if mounts else 'lacks'} the API token")
     c.check("rbac-least-privilege", problems)
+
+    # 11. With NetworkPolicies on, every pod of the release is selected by one (Dora and
+    # ethstats included), so none is open to the whole cluster.
+    problems = []
+    policies = by_kind.get("NetworkPolicy", [])
+    if policies:
+        for w in workloads:
+            labels = w["spec"].get("template", {}).get("metadata", {}).get("labels") or w.get("metadata", {}).get("labels", {})
+            if w["kind"] == "Pod":
+                continue  # the helm test pod only sends
+            def selects(policy):
+                sel = policy["spec"]["podSelector"]
+                ok = all(labels.get(k) == v for k, v in sel.get("matchLabels", {}).items())
+                for e in sel.get("matchExpressions", []):
+                    ok = ok and e["operator"] == "In" and labels.get(e["key"]) in e["values"]
+                return ok
+            if not any(selects(pol) for pol in policies):
+                problems.append(f"{w['kind']} {w['metadata']['name']} is selected by no NetworkPolicy")
+    c.check("network-policies-cover-every-pod", problems)
 
     print(f"asserts {c.scenario}: {c.passed} passed, {c.failed} failed")
     if args.mutate:

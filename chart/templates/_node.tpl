@@ -87,7 +87,8 @@ spec:
         {{- end }}
     spec:
       serviceAccountName: {{ include "ethnet.names.serviceAccount" $ctx }}
-      automountServiceAccountToken: {{ $sidecar }}
+      {{- /* Only the peer sidecar talks to the API server: its token is mounted into it alone. */}}
+      automountServiceAccountToken: false
       enableServiceLinks: false
       terminationGracePeriodSeconds: 120
       securityContext:
@@ -190,6 +191,7 @@ spec:
           {{- include "ethnet.containerSecurityContext" $ctx | nindent 10 }}
           volumeMounts:
             - {name: run, mountPath: /run/ethnet}
+            - {name: api-token, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}
         {{- end }}
       volumes:
         - name: scripts
@@ -235,6 +237,15 @@ spec:
           emptyDir:
             medium: Memory
             sizeLimit: 16Mi
+        {{- if $sidecar }}
+        {{- /* What automounting would give every container, for the sidecar only. */}}
+        - name: api-token
+          projected:
+            sources:
+              - serviceAccountToken: {path: token, expirationSeconds: 3607}
+              - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}
+              - downwardAPI: {items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]}
+        {{- end }}
         - name: tmp
           emptyDir:
             sizeLimit: 1Gi
