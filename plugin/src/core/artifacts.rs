@@ -621,7 +621,7 @@ impl Artifacts {
                 hex::encode(self.jwt_secret.as_ref()).into_bytes(),
             ),
             secret(
-                "accounts/mnemonic".into(),
+                format!("{ACCOUNTS_SET}/mnemonic"),
                 self.mnemonic.to_string().into_bytes(),
             ),
             secret(
@@ -632,9 +632,9 @@ impl Artifacts {
         for a in &self.accounts {
             let name = a.account.address.to_checksum(None);
             let keystore = serde_json::to_vec(&a.keystore).expect("keystores serialize");
-            files.push(secret(format!("accounts/{name}.json"), keystore));
+            files.push(secret(format!("{ACCOUNTS_SET}/{name}.json"), keystore));
             files.push(secret(
-                format!("accounts/{name}.password"),
+                format!("{ACCOUNTS_SET}/{name}.password"),
                 a.password.as_bytes().to_vec(),
             ));
         }
@@ -705,34 +705,58 @@ impl Artifacts {
             if size <= budget {
                 continue;
             }
-            // Estimate what fits from the per-validator share of the object's size.
-            let per_node = match object.set.strip_prefix(NODE_SET_PREFIX) {
-                Some(node) => self
+            // What makes the object this large, and how many of those fit, from the share
+            // of its size each one takes.
+            let (field, count, held, spread, advice) = if object.set == ACCOUNTS_SET {
+                let accounts = self.spec.accounts.count as usize;
+                (
+                    "accounts.count",
+                    accounts,
+                    accounts,
+                    1,
+                    "lower accounts.count",
+                )
+            } else if let Some(node) = object.set.strip_prefix(NODE_SET_PREFIX) {
+                let held = self
                     .nodes
                     .iter()
                     .find(|n| n.name == node)
-                    .map(|n| n.validators.len()),
-                None => Some(validators),
-            };
-            let held = per_node.unwrap_or(0).max(1);
-            let fits_here = held * budget / size;
-            let fits = if object.set.starts_with(NODE_SET_PREFIX) {
-                fits_here * self.spec.group(Role::Validator).replicas as usize
+                    .map_or(0, |n| n.validators.len());
+                let nodes = self.spec.group(Role::Validator).replicas as usize;
+                (
+                    "validators.count",
+                    validators,
+                    held,
+                    nodes,
+                    "add validator nodes to spread keystores, or lower validators.count",
+                )
             } else {
-                fits_here
+                (
+                    "validators.count",
+                    validators,
+                    validators,
+                    1,
+                    "lower validators.count",
+                )
             };
+            let fits = held.max(1).saturating_mul(budget) / size * spread;
             return Err(CoreError::ObjectTooLarge {
                 object: object.set,
                 kind: object.kind.name(),
                 size,
                 limit: OBJECT_SIZE_LIMIT,
-                validators,
+                field,
+                count,
                 fits,
+                advice,
             });
         }
         Ok(())
     }
 }
+
+/// The set (Secret `<release>-accounts`) of the mnemonic and the funded accounts' keystores.
+pub const ACCOUNTS_SET: &str = "accounts";
 
 /// Prefix of the sets holding one node's keys: `node-<name>`.
 pub const NODE_SET_PREFIX: &str = "node-";
@@ -1166,8 +1190,8 @@ mod tests {
         for part in [
             "Secret `node-validator-0`",
             "1048576-byte",
-            "validators.count 2000",
-            "validators fit",
+            "with validators.count 2000; about",
+            "would fit (add validator nodes",
         ] {
             assert!(message.contains(part), "{message:?} lacks {part:?}");
         }
@@ -1178,6 +1202,34 @@ mod tests {
             size > OBJECT_SIZE_LIMIT && fits > 1000 && fits < 2000,
             "size {size}, fits {fits}"
         );
+    }
+
+    #[test]
+    fn too_many_accounts_name_accounts_count() {
+        let spec = spec_with(|s| {
+            light(s);
+            s.accounts.count = 2500;
+        });
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
+        let options = GenerateOptions {
+            genesis_time: 1_800_000_000,
+            mnemonic: None,
+        };
+        let err = generate(&spec, options, &mut rng, &|| {})
+            .err()
+            .expect("too large");
+        let message = err.to_string();
+        for part in [
+            "Secret `accounts`",
+            "with accounts.count 2500",
+            "lower accounts.count",
+        ] {
+            assert!(message.contains(part), "{message:?} lacks {part:?}");
+        }
+        let CoreError::ObjectTooLarge { fits, .. } = err else {
+            panic!("{err}")
+        };
+        assert!(fits > 500 && fits < 2500, "fits {fits}");
     }
 
     #[test]

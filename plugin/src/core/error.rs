@@ -123,11 +123,10 @@ pub enum CoreError {
     /// An artifact set would not fit in one Kubernetes object.
     #[error(
         "the {kind} `{object}` would hold {size} bytes, over Kubernetes' {limit}-byte object \
-         limit, with validators.count {validators}; about {fits} validators fit (add validator \
-         nodes to spread keystores, or lower validators.count)"
+         limit, with {field} {count}; about {fits} would fit ({advice})"
     )]
     ObjectTooLarge {
-        /// Set name (`genesis`, `node-validator-0`).
+        /// Set name (`genesis`, `node-validator-0`, `accounts`).
         object: String,
         /// ConfigMap or Secret.
         kind: &'static str,
@@ -135,10 +134,14 @@ pub enum CoreError {
         size: usize,
         /// The limit.
         limit: usize,
-        /// Validators requested.
-        validators: usize,
-        /// Validators that would fit.
+        /// The value whose count makes it this large (`validators.count`, `accounts.count`).
+        field: &'static str,
+        /// That value.
+        count: usize,
+        /// About how many would fit.
         fits: usize,
+        /// What to change.
+        advice: &'static str,
     },
     /// A re-install or upgrade asked for changes that would fork the chain or move keys.
     #[error(
