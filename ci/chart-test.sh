@@ -182,6 +182,7 @@ bad_inputs=(
   ethnet.nodes.validator-0.enodeId=xyz
   ethnet.genesisHash=0x1234
   ingress.enabled=true
+  ingress.enabled=true,ingress.hosts.rpc=rpc.x,ingress.tls.enabled=false,ingress.basicAuth.secretName=h,ingress.className=traefik
   peering.mode=sidecar
 )
 bad_strings=(accounts.balance=12abc accounts.balance=-5 accounts.balance=0xZZ accounts.balance=)
@@ -194,6 +195,8 @@ for h in "$HELM_3_16" "$HELM_4_1"; do
   check "accept $v chainId 1 with allowPublicChainId" "$h" template x "$CHART" \
     --set network.chainId=1,network.allowPublicChainId=true
   check "accept $v 0x-hex balance" "$h" template x "$CHART" --set-string accounts.balance=0x3635c9adc5dea00000
+  check "accept $v basic auth with an ingress-nginx class" "$h" template x "$CHART" \
+    --set ingress.enabled=true,ingress.hosts.rpc=rpc.x,ingress.tls.enabled=false,ingress.basicAuth.secretName=h,ingress.className=nginx
 done
 
 echo "== assertions on rendered objects (ci/chart_asserts.py)"

@@ -410,6 +410,18 @@ def main():
                 problems.append(f"{w['metadata']['name']}/{ct['name']} {'mounts' if mounts else 'lacks'} the API token")
     c.check("rbac-least-privilege", problems)
 
+    # 10b. Every long-running container requests CPU and memory (the scheduler then places the
+    # nodes where they fit; no limits by default).
+    problems = []
+    for w in workloads:
+        if w["kind"] == "Pod":
+            continue  # the helm test pod runs for a moment
+        for ct in pod_spec(w).get("containers", []):
+            requests = ct.get("resources", {}).get("requests", {})
+            if not (requests.get("cpu") and requests.get("memory")):
+                problems.append(f"{w['metadata']['name']}/{ct['name']} requests {requests or 'nothing'}")
+    c.check("every-container-requests-resources", problems)
+
     # 11. With NetworkPolicies on, every pod of the release is selected by one (Dora and
     # ethstats included), so none is open to the whole cluster.
     problems = []

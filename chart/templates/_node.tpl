@@ -189,6 +189,8 @@ spec:
             - name: POD_NAMESPACE
               valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
           {{- include "ethnet.containerSecurityContext" $ctx | nindent 10 }}
+          resources:
+            {{- toYaml $v.peering.sidecar.resources | nindent 12 }}
           volumeMounts:
             - {name: run, mountPath: /run/ethnet}
             - {name: api-token, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}

@@ -33,6 +33,10 @@ Params:
 {{- if and $v.ingress.basicAuth.enabled (not $v.ingress.basicAuth.secretName) -}}
 {{- fail "ingress.basicAuth.enabled is true but ingress.basicAuth.secretName is empty: create an htpasswd Secret (key \"auth\") and name it there; the chart never creates credentials" -}}
 {{- end -}}
+{{- /* Basic auth is ingress-nginx's annotations: any other controller would ignore them and publish the RPC open. */ -}}
+{{- if and $v.ingress.basicAuth.enabled $v.ingress.className (not (contains "nginx" $v.ingress.className)) -}}
+{{- fail (printf "ingress.basicAuth works through ingress-nginx annotations only, and ingress.className is %q: its controller would publish the RPC without authentication. Use an ingress-nginx class, or set ingress.basicAuth.enabled=false and protect the hosts your controller's way (ingress.annotations)" $v.ingress.className) -}}
+{{- end -}}
 {{- end -}}
 {{- if eq $v.peering.mode "sidecar" -}}
 {{- if not (and $v.peering.sidecar.image.repository $v.peering.sidecar.image.tag) -}}
