@@ -964,14 +964,17 @@ mod tests {
         spec.validators.keystore_kdf = crate::core::spec::ValidatorKdf::Fast;
     }
 
-    fn generate_seeded(seed: u64) -> Artifacts {
-        let spec = spec_with(light);
+    fn generate_spec(spec: &NetworkSpec, seed: u64) -> Result<Artifacts, CoreError> {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
         let options = GenerateOptions {
             genesis_time: 1_800_000_000,
             mnemonic: None,
         };
-        generate(&spec, options, &mut rng, &|| {}).unwrap()
+        generate(spec, options, &mut rng, &|| {})
+    }
+
+    fn generate_seeded(seed: u64) -> Artifacts {
+        generate_spec(&spec_with(light), seed).unwrap()
     }
 
     // The expected digests were computed by Python's hashlib from the documented layouts (and
@@ -1178,14 +1181,7 @@ mod tests {
                 .unwrap()
                 .replicas = 1;
         });
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
-        let options = GenerateOptions {
-            genesis_time: 1_800_000_000,
-            mnemonic: None,
-        };
-        let err = generate(&spec, options, &mut rng, &|| {})
-            .err()
-            .expect("too large");
+        let err = generate_spec(&spec, 8).err().expect("too large");
         let message = err.to_string();
         for part in [
             "Secret `node-validator-0`",
@@ -1210,14 +1206,7 @@ mod tests {
             light(s);
             s.accounts.count = 2500;
         });
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(8);
-        let options = GenerateOptions {
-            genesis_time: 1_800_000_000,
-            mnemonic: None,
-        };
-        let err = generate(&spec, options, &mut rng, &|| {})
-            .err()
-            .expect("too large");
+        let err = generate_spec(&spec, 8).err().expect("too large");
         let message = err.to_string();
         for part in [
             "Secret `accounts`",

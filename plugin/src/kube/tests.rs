@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{fake::FakeApi, objects::object_name, store::ArtifactStore};
 use crate::{
     core::{
-        artifacts::ObjectKind,
+        artifacts::{ObjectKind, ObjectSummary},
         generate,
         identity::enode_id,
         spec::{tests_support::spec_with, AccountKdf, Role, ValidatorKdf},
@@ -331,6 +331,16 @@ async fn deleted_keys_are_reported_not_regenerated() {
     assert!(message.contains("cannot be made again"), "{message}");
 }
 
+/// An artifact object as the double stores it.
+fn stored_object(fake: &FakeApi, object: &ObjectSummary) -> serde_json::Value {
+    let resource = match object.kind {
+        ObjectKind::ConfigMap => "configmaps",
+        ObjectKind::Secret => "secrets",
+    };
+    fake.get(resource, NS, &object_name(RELEASE, &object.set))
+        .unwrap_or_else(|| panic!("{resource} {}", object.set))
+}
+
 /// Replaces an object in the double as someone with direct access would (deleted and made
 /// again, which an immutable object allows).
 fn replace_stored(
@@ -352,13 +362,7 @@ async fn artifact_objects_are_immutable_and_the_manifest_records_their_digests()
     let fake = FakeApi::with_namespaces(&[NS]);
     let seeded = run(&fake, &spec(), Intent::Install, 1).await.unwrap();
     for object in &seeded.manifest.objects {
-        let resource = match object.kind {
-            ObjectKind::ConfigMap => "configmaps",
-            ObjectKind::Secret => "secrets",
-        };
-        let stored = fake
-            .get(resource, NS, &object_name(RELEASE, &object.set))
-            .unwrap();
+        let stored = stored_object(&fake, object);
         assert_eq!(stored["immutable"], json!(true), "{}", object.set);
         assert!(object.digest.is_some(), "{}", object.set);
     }
@@ -429,13 +433,7 @@ async fn a_manifest_without_digests_gets_them_from_the_objects_once() {
         "the same digests, read back"
     );
     for object in &seeded.manifest.objects {
-        let resource = match object.kind {
-            ObjectKind::ConfigMap => "configmaps",
-            ObjectKind::Secret => "secrets",
-        };
-        let stored = fake
-            .get(resource, NS, &object_name(RELEASE, &object.set))
-            .unwrap();
+        let stored = stored_object(&fake, object);
         assert_eq!(stored["immutable"], json!(true), "{}", object.set);
     }
     let writes = fake.writes().len();
