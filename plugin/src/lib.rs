@@ -7,7 +7,8 @@
 
 pub mod cli;
 pub mod cmd;
-pub mod core;
+/// The pure core, its own crate: [`ethnet_core`].
+pub use ethnet_core as core;
 pub mod health;
 pub mod helm;
 pub mod kube;

@@ -186,7 +186,7 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
-    use crate::core::{
+    use crate::{
         generate,
         spec::{tests_support::spec_with, AccountKdf, ValidatorKdf},
         GenerateOptions,

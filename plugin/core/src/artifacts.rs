@@ -955,13 +955,13 @@ fn objects_of(files: &[ArtifactFile]) -> Vec<ObjectSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::spec::tests_support::spec_with;
+    use crate::spec::tests_support::spec_with;
     use rand::SeedableRng;
 
     fn light(spec: &mut NetworkSpec) {
         spec.accounts.keystore_kdf = AccountKdf::Light;
         spec.accounts.count = 3;
-        spec.validators.keystore_kdf = crate::core::spec::ValidatorKdf::Fast;
+        spec.validators.keystore_kdf = crate::spec::ValidatorKdf::Fast;
     }
 
     fn generate_spec(spec: &NetworkSpec, seed: u64) -> Result<Artifacts, CoreError> {
@@ -1264,8 +1264,8 @@ mod tests {
 
     struct ForkScheduleForTests;
     impl ForkScheduleForTests {
-        fn late() -> crate::core::spec::ForkSchedule {
-            use crate::core::spec::{Fork, ForkAt, ForkSchedule};
+        fn late() -> crate::spec::ForkSchedule {
+            use crate::spec::{Fork, ForkAt, ForkSchedule};
             ForkSchedule::ALL_AT_GENESIS
                 .with(Fork::Electra, ForkAt::Epoch(5))
                 .with(Fork::Fulu, ForkAt::Never)

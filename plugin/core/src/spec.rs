@@ -1203,13 +1203,14 @@ fn show_fork(at: ForkAt) -> String {
 #[cfg(test)]
 mod tests;
 
-/// Helpers for tests in other modules: the chart's default spec, edited.
-#[cfg(test)]
-pub(crate) mod tests_support {
+/// Helpers for tests, here and in the crates that use this one (feature `test-support`): the
+/// chart's default spec, edited.
+#[cfg(any(test, feature = "test-support"))]
+pub mod tests_support {
     use super::*;
 
     /// The chart's default spec with `edit` applied.
-    pub(crate) fn spec_with(edit: impl FnOnce(&mut NetworkSpec)) -> NetworkSpec {
+    pub fn spec_with(edit: impl FnOnce(&mut NetworkSpec)) -> NetworkSpec {
         let json = include_str!("../../tests/fixtures/default-spec.json");
         let mut spec = SpecFile::from_json(json).unwrap().validate().unwrap();
         edit(&mut spec);

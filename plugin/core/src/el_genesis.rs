@@ -206,7 +206,7 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::spec::{tests_support::spec_with, ForkSchedule};
+    use crate::spec::{tests_support::spec_with, ForkSchedule};
 
     #[test]
     fn all_forks_at_genesis() {

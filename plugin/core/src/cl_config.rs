@@ -272,7 +272,7 @@ mod tests {
     use serde_yaml::Value;
 
     use super::*;
-    use crate::core::spec::{tests_support::spec_with, ForkSchedule};
+    use crate::spec::{tests_support::spec_with, ForkSchedule};
 
     const GENESIS_TIME: u64 = 1_800_000_000;
 
