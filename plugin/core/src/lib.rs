@@ -1,7 +1,7 @@
 //! ethnet's pure core: spec → execution genesis → keys → artifacts. No IO, no clock, and no
 //! randomness except through the random source the caller passes in. The plugin (crate
 //! `ethnet`) is the edges around it: helm, the artifacts directory, Kubernetes, the CLI.
-#![warn(missing_docs, unreachable_pub)]
+#![deny(missing_docs, unreachable_pub)]
 
 pub mod accounts;
 pub mod artifacts;
