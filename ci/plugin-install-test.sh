@@ -65,7 +65,8 @@ fi
 # shared target dir (which may come from other sources, e.g. a `git archive` with old mtimes),
 # so the first install rebuilds the ethnet crate and later copies (cp -a keeps mtimes) reuse it.
 find "$src" -exec touch {} +
-version=$(awk -F'"' '/^\[/{p = ($0 == "[package]")} p && /^version *=/{print $2; exit}' "$src/plugin/Cargo.toml")
+# The workspace's version, which both crates take.
+version=$(awk -F'"' '/^\[/{p = ($0 == "[workspace.package]")} p && /^version *=/{print $2; exit}' "$src/Cargo.toml")
 chain_id=$(pyget "$src/chart/values.yaml" 'd["network"]["chainId"]')
 echo "plugin-install: ethnet $version (chart chainId $chain_id) from $checkout"
 echo "plugin-install: CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
