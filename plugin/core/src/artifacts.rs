@@ -137,13 +137,16 @@ pub struct GenerateOptions {
 
 /// Builds every artifact. `on_keystore` is called once per keystore encrypted, account or
 /// validator (from worker threads), so the caller can show progress for the slow standard KDFs.
-/// Fails, before anything is written anywhere, when an object would not fit in Kubernetes.
+/// Fails when an object would not fit in Kubernetes: the Secrets holding keystores before any
+/// key is derived, the genesis ConfigMap before any keystore is encrypted.
 pub fn generate(
     spec: &NetworkSpec,
     options: GenerateOptions,
     rng: &mut (impl RngCore + CryptoRng),
     on_keystore: &(dyn Fn() + Sync),
 ) -> Result<Artifacts, CoreError> {
+    // Every object that grows with a count must fit before any key is derived or encrypted.
+    check_sizes(spec, &planned_secret_sizes(spec))?;
     let mnemonic = match options.mnemonic {
         Some(m) => m,
         None => accounts::generate_mnemonic(rng),
@@ -160,31 +163,17 @@ pub fn generate(
 
     // Draw every random input in order first, so a seeded run is reproducible however the
     // parallel KDF work below is scheduled.
-    let inputs: Vec<(FundedAccount, Zeroizing<String>, KeystoreNonces)> = funded
+    let account_inputs: Vec<(FundedAccount, Zeroizing<String>, KeystoreNonces)> = funded
         .into_iter()
         .map(|account| (account, random_password(rng), KeystoreNonces::generate(rng)))
         .collect();
-    let params = match spec.accounts.keystore_kdf {
-        AccountKdf::Standard => ScryptParams::STANDARD,
-        AccountKdf::Light => ScryptParams::LIGHT,
-    };
-    let accounts = inputs
-        .into_par_iter()
-        .map(|(account, password, nonces)| {
-            let keystore = keystore::encrypt(&account.secret, &password, params, &nonces);
-            on_keystore();
-            AccountArtifact {
-                account,
-                keystore,
-                password,
-            }
-        })
-        .collect();
-
     let validator_inputs: Vec<KeystoreInputs> = (0..spec.validators.count)
         .map(|_| KeystoreInputs::generate(rng))
         .collect();
-    let validators = validator_artifacts(spec, &mnemonic, validator_inputs, on_keystore);
+
+    // The genesis state needs the validators' public keys only: it is built, and its
+    // ConfigMap measured, before the keystores' KDF work.
+    let validator_keys = validator_keys::derive_validator_keys(&mnemonic, 0..spec.validators.count);
     let config = cl_config::cl_config(spec, options.genesis_time);
     let cl_config_yaml = cl_config::render(&config);
     let el_header = genesis_hash::genesis_header(&el_genesis)?;
@@ -196,9 +185,35 @@ pub fn generate(
             el_header: &el_header,
             el_hash: genesis_hash,
         },
-        &genesis_validators(spec, &validators),
+        &genesis_validators(spec, &validator_keys),
     )?;
     let cl_genesis_gz = gzip(&cl_genesis.ssz);
+    let genesis = GenesisFiles {
+        el_genesis: &el_genesis,
+        genesis_hash,
+        cl_config_yaml: &cl_config_yaml,
+        cl_genesis: &cl_genesis,
+        cl_genesis_gz: &cl_genesis_gz,
+    };
+    check_sizes(spec, &set_sizes(&genesis.files()))?;
+
+    let params = match spec.accounts.keystore_kdf {
+        AccountKdf::Standard => ScryptParams::STANDARD,
+        AccountKdf::Light => ScryptParams::LIGHT,
+    };
+    let accounts = account_inputs
+        .into_par_iter()
+        .map(|(account, password, nonces)| {
+            let keystore = keystore::encrypt(&account.secret, &password, params, &nonces);
+            on_keystore();
+            AccountArtifact {
+                account,
+                keystore,
+                password,
+            }
+        })
+        .collect();
+    let validators = validator_artifacts(spec, validator_keys, validator_inputs, on_keystore);
 
     let artifacts = Artifacts {
         spec: spec.clone(),
@@ -215,17 +230,17 @@ pub fn generate(
         cl_genesis,
         cl_genesis_gz,
     };
-    artifacts.check_object_sizes()?;
+    // Exact, on what was made (the plan above allows a little for the small files).
+    check_sizes(spec, &set_sizes(&artifacts.data_files()))?;
     Ok(artifacts)
 }
 
 fn validator_artifacts(
     spec: &NetworkSpec,
-    mnemonic: &Mnemonic,
+    keys: Vec<ValidatorKey>,
     inputs: Vec<KeystoreInputs>,
     on_keystore: &(dyn Fn() + Sync),
 ) -> Vec<ValidatorArtifact> {
-    let keys = validator_keys::derive_validator_keys(mnemonic, 0..spec.validators.count);
     keys.into_par_iter()
         .zip(inputs)
         .map(|(key, input)| {
@@ -247,16 +262,12 @@ fn validator_artifacts(
         .collect()
 }
 
-fn genesis_validators(
-    spec: &NetworkSpec,
-    validators: &[ValidatorArtifact],
-) -> Vec<GenesisValidator> {
-    validators
-        .iter()
-        .map(|v| {
+fn genesis_validators(spec: &NetworkSpec, keys: &[ValidatorKey]) -> Vec<GenesisValidator> {
+    keys.iter()
+        .map(|key| {
             let credentials = match spec.validators.withdrawal_credentials {
                 WithdrawalCredentialsSpec::Bls => {
-                    WithdrawalCredentials::Bls(BlsPubkey::from(v.key.withdrawal_pubkey))
+                    WithdrawalCredentials::Bls(BlsPubkey::from(key.withdrawal_pubkey))
                 }
                 WithdrawalCredentialsSpec::Execution { address } => {
                     WithdrawalCredentials::Execution(address)
@@ -266,7 +277,7 @@ fn genesis_validators(
                 }
             };
             GenesisValidator {
-                pubkey: BlsPubkey::from(v.key.pubkey),
+                pubkey: BlsPubkey::from(key.pubkey),
                 withdrawal_credentials: credentials.to_bytes(),
                 balance: VALIDATOR_BALANCE_GWEI,
             }
@@ -291,7 +302,7 @@ fn plan_nodes(spec: &NetworkSpec, rng: &mut (impl RngCore + CryptoRng)) -> Vec<N
                 _ => 0..0,
             };
             nodes.push(Node {
-                name: format!("{}-{ordinal}", group.role.name()),
+                name: group.role.node_name(ordinal),
                 role: group.role,
                 ordinal,
                 execution_client: group.execution_client.clone(),
@@ -585,37 +596,20 @@ impl Artifacts {
 
     /// Files of the object sets (everything but the manifest and values file).
     fn data_files(&self) -> Vec<ArtifactFile> {
-        let public = |path: &str, contents: Vec<u8>| ArtifactFile {
-            path: path.into(),
-            contents: Zeroizing::new(contents),
-            secret: false,
-        };
         let secret = |path: String, contents: Vec<u8>| ArtifactFile {
             path: format!("{SECRETS_DIR}/{path}"),
             contents: Zeroizing::new(contents),
             secret: true,
         };
-        let genesis_json =
-            serde_json::to_vec_pretty(&self.el_genesis).expect("the genesis serializes");
-        let mut files = vec![
-            public(GENESIS_JSON, genesis_json),
-            public(GENESIS_HASH, self.genesis_hash.to_string().into_bytes()),
-            public(CL_CONFIG, self.cl_config_yaml.clone().into_bytes()),
-            public(GENESIS_SSZ_GZ, self.cl_genesis_gz.clone()),
-            public(
-                "genesis/genesis-validators-root",
-                self.cl_genesis
-                    .genesis_validators_root
-                    .to_string()
-                    .into_bytes(),
-            ),
-            // lighthouse --testnet-dir reads these three beside config.yaml.
-            public("genesis/deploy_block.txt", b"0".to_vec()),
-            public("genesis/deposit_contract_block.txt", b"0".to_vec()),
-            public(
-                "genesis/deposit_contract_block_hash.txt",
-                self.genesis_hash.to_string().into_bytes(),
-            ),
+        let genesis = GenesisFiles {
+            el_genesis: &self.el_genesis,
+            genesis_hash: self.genesis_hash,
+            cl_config_yaml: &self.cl_config_yaml,
+            cl_genesis: &self.cl_genesis,
+            cl_genesis_gz: &self.cl_genesis_gz,
+        };
+        let mut files = genesis.files();
+        files.extend([
             secret(
                 "jwt/jwt.hex".into(),
                 hex::encode(self.jwt_secret.as_ref()).into_bytes(),
@@ -628,7 +622,7 @@ impl Artifacts {
                 "ethstats/secret".into(),
                 self.ethstats_secret.as_bytes().to_vec(),
             ),
-        ];
+        ]);
         for a in &self.accounts {
             let name = a.account.address.to_checksum(None);
             let keystore = serde_json::to_vec(&a.keystore).expect("keystores serialize");
@@ -682,77 +676,175 @@ impl Artifacts {
         });
         files
     }
+}
 
-    /// Fails when a ConfigMap or Secret would exceed what Kubernetes stores, naming the limit,
-    /// the size and the validator count that would fit.
-    fn check_object_sizes(&self) -> Result<(), CoreError> {
-        let budget = OBJECT_SIZE_LIMIT - OBJECT_METADATA_ALLOWANCE;
-        let files = self.data_files();
-        let validators = self.spec.validators.count as usize;
-        // One pass: bytes per object, keyed like objects_of groups files.
-        let mut sizes: std::collections::HashMap<(&str, bool), usize> = Default::default();
-        for file in &files {
-            let path = file
-                .path
-                .strip_prefix(&format!("{SECRETS_DIR}/"))
-                .unwrap_or(&file.path);
-            if let Some((set, _)) = path.split_once('/') {
-                *sizes.entry((set, file.secret)).or_default() += file.contents.len();
-            }
-        }
-        for object in objects_of(&files) {
-            let size = sizes[&(object.set.as_str(), object.kind == ObjectKind::Secret)];
-            if size <= budget {
-                continue;
-            }
-            // What makes the object this large, and how many of those fit, from the share
-            // of its size each one takes.
-            let (field, count, held, spread, advice) = if object.set == ACCOUNTS_SET {
-                let accounts = self.spec.accounts.count as usize;
-                (
-                    "accounts.count",
-                    accounts,
-                    accounts,
-                    1,
-                    "lower accounts.count",
-                )
-            } else if let Some(node) = object.set.strip_prefix(NODE_SET_PREFIX) {
-                let held = self
-                    .nodes
-                    .iter()
-                    .find(|n| n.name == node)
-                    .map_or(0, |n| n.validators.len());
-                let nodes = self.spec.group(Role::Validator).replicas as usize;
-                (
-                    "validators.count",
-                    validators,
-                    held,
-                    nodes,
-                    "add validator nodes to spread keystores, or lower validators.count",
-                )
-            } else {
-                (
-                    "validators.count",
-                    validators,
-                    validators,
-                    1,
-                    "lower validators.count",
-                )
-            };
-            let fits = held.max(1).saturating_mul(budget) / size * spread;
-            return Err(CoreError::ObjectTooLarge {
-                object: object.set,
-                kind: object.kind.name(),
-                size,
-                limit: OBJECT_SIZE_LIMIT,
-                field,
-                count,
-                fits,
-                advice,
-            });
-        }
-        Ok(())
+/// The public files of the `genesis` set: what [`generate`] measures before the KDF work.
+struct GenesisFiles<'a> {
+    el_genesis: &'a Genesis,
+    genesis_hash: B256,
+    cl_config_yaml: &'a str,
+    cl_genesis: &'a ClGenesis,
+    cl_genesis_gz: &'a [u8],
+}
+
+impl GenesisFiles<'_> {
+    fn files(&self) -> Vec<ArtifactFile> {
+        let public = |path: &str, contents: Vec<u8>| ArtifactFile {
+            path: path.into(),
+            contents: Zeroizing::new(contents),
+            secret: false,
+        };
+        let genesis_json =
+            serde_json::to_vec_pretty(self.el_genesis).expect("the genesis serializes");
+        let hash = self.genesis_hash.to_string().into_bytes();
+        vec![
+            public(GENESIS_JSON, genesis_json),
+            public(GENESIS_HASH, hash.clone()),
+            public(CL_CONFIG, self.cl_config_yaml.as_bytes().to_vec()),
+            public(GENESIS_SSZ_GZ, self.cl_genesis_gz.to_vec()),
+            public(
+                "genesis/genesis-validators-root",
+                self.cl_genesis
+                    .genesis_validators_root
+                    .to_string()
+                    .into_bytes(),
+            ),
+            // lighthouse --testnet-dir reads these three beside config.yaml.
+            public("genesis/deploy_block.txt", b"0".to_vec()),
+            public("genesis/deposit_contract_block.txt", b"0".to_vec()),
+            public("genesis/deposit_contract_block_hash.txt", hash),
+        ]
     }
+}
+
+/// Bytes of one object: its set, its kind and the sum of its files' sizes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SetSize {
+    set: String,
+    kind: ObjectKind,
+    size: usize,
+}
+
+/// The size of each object the files make (grouped as [`objects_of`] groups them).
+fn set_sizes(files: &[ArtifactFile]) -> Vec<SetSize> {
+    let mut sizes: BTreeMap<(String, ObjectKind), usize> = BTreeMap::new();
+    for file in files {
+        let path = file
+            .path
+            .strip_prefix(&format!("{SECRETS_DIR}/"))
+            .unwrap_or(&file.path);
+        if let Some((set, _)) = path.split_once('/') {
+            let kind = if file.secret {
+                ObjectKind::Secret
+            } else {
+                ObjectKind::ConfigMap
+            };
+            *sizes.entry((set.to_string(), kind)).or_default() += file.contents.len();
+        }
+    }
+    sizes
+        .into_iter()
+        .map(|((set, kind), size)| SetSize { set, kind, size })
+        .collect()
+}
+
+/// What the small files of a growing Secret take at most: a mnemonic (24 words of at most 8
+/// letters), a node's P2P identity files (about 350 bytes).
+const SMALL_FILES_ALLOWANCE: usize = 1 << 10;
+
+/// The sizes of the Secrets that grow with a count (the accounts Secret, each validator node's),
+/// from the spec alone: every keystore's length is known without its KDF work
+/// ([`keystore::keystore_json_len`], [`validator_keys::keystore_json_len`]).
+fn planned_secret_sizes(spec: &NetworkSpec) -> Vec<SetSize> {
+    let scrypt = match spec.accounts.keystore_kdf {
+        AccountKdf::Standard => ScryptParams::STANDARD,
+        AccountKdf::Light => ScryptParams::LIGHT,
+    };
+    let account = keystore::keystore_json_len(scrypt) + PASSWORD_LEN;
+    let mut sizes = vec![SetSize {
+        set: ACCOUNTS_SET.into(),
+        kind: ObjectKind::Secret,
+        size: SMALL_FILES_ALLOWANCE
+            .saturating_add((spec.accounts.count as usize).saturating_mul(account)),
+    }];
+    // A keystore's length varies with its path alone (the index's digits).
+    let kdf = spec.validators.keystore_kdf;
+    let first_path = validator_keys::validator_path(0).len();
+    let keystore = validator_keys::keystore_json_len(&validator_keys::validator_path(0), kdf)
+        + validator_keys::PASSWORD_LEN;
+    for (ordinal, range) in (0..).zip(spec.validator_split()) {
+        let keys: usize = range
+            .map(|index| keystore + validator_keys::validator_path(index).len() - first_path)
+            .sum();
+        sizes.push(SetSize {
+            set: node_set(&Role::Validator.node_name(ordinal)),
+            kind: ObjectKind::Secret,
+            size: SMALL_FILES_ALLOWANCE + keys,
+        });
+    }
+    sizes
+}
+
+/// Fails when an object would exceed what Kubernetes stores, naming the limit, the size, the
+/// value that makes it large and how many would fit.
+fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize]) -> Result<(), CoreError> {
+    let budget = OBJECT_SIZE_LIMIT - OBJECT_METADATA_ALLOWANCE;
+    let split = spec.validator_split();
+    for &SetSize {
+        ref set,
+        kind,
+        size,
+    } in sizes
+    {
+        if size <= budget {
+            continue;
+        }
+        // What makes the object this large, and how many of those fit, from the share of its
+        // size each one takes.
+        let validators = spec.validators.count as usize;
+        let (field, count, held, spread, advice) = if set == ACCOUNTS_SET {
+            let accounts = spec.accounts.count as usize;
+            (
+                "accounts.count",
+                accounts,
+                accounts,
+                1,
+                "lower accounts.count",
+            )
+        } else if let Some(node) = set.strip_prefix(NODE_SET_PREFIX) {
+            let held = (0..)
+                .zip(&split)
+                .find(|&(ordinal, _)| Role::Validator.node_name(ordinal) == node)
+                .map_or(0, |(_, range)| range.len());
+            (
+                "validators.count",
+                validators,
+                held,
+                split.len(),
+                "add validator nodes to spread keystores, or lower validators.count",
+            )
+        } else {
+            (
+                "validators.count",
+                validators,
+                validators,
+                1,
+                "lower validators.count",
+            )
+        };
+        let fits = held.max(1).saturating_mul(budget) / size * spread;
+        return Err(CoreError::ObjectTooLarge {
+            object: set.clone(),
+            kind: kind.name(),
+            size,
+            limit: OBJECT_SIZE_LIMIT,
+            field,
+            count,
+            fits,
+            advice,
+        });
+    }
+    Ok(())
 }
 
 /// The set (Secret `<release>-accounts`) of the mnemonic and the funded accounts' keystores.
@@ -1198,6 +1290,68 @@ mod tests {
             size > OBJECT_SIZE_LIMIT && fits > 1000 && fits < 2000,
             "size {size}, fits {fits}"
         );
+    }
+
+    #[test]
+    fn oversized_secrets_are_refused_before_any_keystore() {
+        for spec in [
+            spec_with(|s| {
+                light(s);
+                s.validators.count = 2000;
+                s.nodes
+                    .iter_mut()
+                    .find(|g| g.role == Role::Validator)
+                    .unwrap()
+                    .replicas = 1;
+            }),
+            spec_with(|s| {
+                light(s);
+                s.accounts.count = 2500;
+            }),
+        ] {
+            let encrypted = std::sync::atomic::AtomicUsize::new(0);
+            let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+            let options = GenerateOptions {
+                genesis_time: 1_800_000_000,
+                mnemonic: None,
+            };
+            let result = generate(&spec, options, &mut rng, &|| {
+                encrypted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            });
+            assert!(matches!(result, Err(CoreError::ObjectTooLarge { .. })));
+            assert_eq!(
+                encrypted.into_inner(),
+                0,
+                "keystores encrypted before the refusal"
+            );
+        }
+    }
+
+    #[test]
+    fn planned_sizes_bound_the_made_ones_closely() {
+        for validators in [64, 1000] {
+            let spec = spec_with(|s| {
+                light(s);
+                s.validators.count = validators;
+                s.accounts.count = 40;
+            });
+            let made = set_sizes(&generate_spec(&spec, 5).unwrap().data_files());
+            let planned = planned_secret_sizes(&spec);
+            assert_eq!(planned.len(), 1 + spec.validator_split().len());
+            for plan in &planned {
+                let made = made
+                    .iter()
+                    .find(|m| m.set == plan.set && m.kind == plan.kind)
+                    .unwrap_or_else(|| panic!("{} was not made", plan.set));
+                assert!(
+                    made.size <= plan.size && plan.size - made.size <= SMALL_FILES_ALLOWANCE,
+                    "{}: planned {}, made {}",
+                    plan.set,
+                    plan.size,
+                    made.size
+                );
+            }
+        }
     }
 
     #[test]

@@ -741,8 +741,9 @@ fn build_for<P: PresetTypes>(
     })
 }
 
-/// Checks an encoded state decodes back to the same root (used by tests and `inspect`).
-pub fn state_root_of(preset: Preset, ssz: &[u8]) -> Result<B256, String> {
+/// The root of an encoded state, decoded back (the tests' check of what was encoded).
+#[cfg(test)]
+fn state_root_of(preset: Preset, ssz: &[u8]) -> Result<B256, String> {
     fn root<P: PresetTypes>(ssz: &[u8]) -> Result<B256, String> {
         use ssz::Decode;
         BeaconState::<P>::from_ssz_bytes(ssz)

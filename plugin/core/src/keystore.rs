@@ -52,6 +52,13 @@ pub struct KeystoreNonces {
 }
 
 impl KeystoreNonces {
+    /// All zero: for computing a keystore's size, never for encrypting.
+    pub(crate) const ZERO: Self = Self {
+        salt: [0; 32],
+        iv: [0; 16],
+        uuid: [0; 16],
+    };
+
     /// Fresh salt, IV and UUID.
     pub fn generate(rng: &mut (impl RngCore + CryptoRng)) -> Self {
         let mut nonces = Self {
@@ -260,10 +267,37 @@ pub fn encrypt(
         derived.as_mut(),
     )
     .expect("32 bytes is a valid scrypt output length");
+    let address = secret_to_address(secret).map(|a| hex::encode(a.as_slice()));
+    seal(&derived, secret, address, params, nonces)
+}
+
+/// The length in bytes of the compact JSON of a keystore [`encrypt`] writes with `params`,
+/// computed without running scrypt (every field has a fixed length): sizes are known before
+/// any work.
+pub fn keystore_json_len(params: ScryptParams) -> usize {
+    let keystore = seal(
+        &[0; 32],
+        &[0; 32],
+        Some(hex::encode(Address::ZERO)),
+        params,
+        &KeystoreNonces::ZERO,
+    );
+    serde_json::to_vec(&keystore)
+        .expect("keystores serialize")
+        .len()
+}
+
+/// The keystore of `secret` (whose address is `address`) under the scrypt output `derived`.
+fn seal(
+    derived: &[u8; 32],
+    secret: &[u8; 32],
+    address: Option<String>,
+    params: ScryptParams,
+    nonces: &KeystoreNonces,
+) -> Keystore {
     let mut ciphertext = *secret;
     aes_128_ctr(&derived[..16], &nonces.iv, &mut ciphertext);
     let mac = mac(&derived[..], &ciphertext);
-    let address = secret_to_address(secret).map(|a| hex::encode(a.as_slice()));
     Keystore {
         address,
         crypto: CryptoSection {
@@ -355,6 +389,27 @@ mod tests {
             assert_eq!(
                 decrypt(&keystore, "testpassworD"),
                 Err(KeystoreError::MacMismatch)
+            );
+        }
+    }
+
+    #[test]
+    fn planned_length_is_the_written_length() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        for params in [ScryptParams::LIGHT, ScryptParams::STANDARD] {
+            // Cheap parameters of the same digits' count stand in for the standard cost.
+            let cheap = ScryptParams { log_n: 4, ..params };
+            let mut secret = [7u8; 32];
+            rng.fill_bytes(&mut secret);
+            let nonces = KeystoreNonces::generate(&mut rng);
+            let written = serde_json::to_vec(&encrypt(&secret, "pw", cheap, &nonces)).unwrap();
+            let planned = keystore_json_len(cheap);
+            assert_eq!(planned, written.len(), "{params:?}");
+            // n is the one field whose length differs between the parameter sets.
+            let n_digits = |p: ScryptParams| (1u64 << p.log_n).to_string().len();
+            assert_eq!(
+                keystore_json_len(params) - planned,
+                n_digits(params) - n_digits(cheap)
             );
         }
     }

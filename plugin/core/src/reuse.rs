@@ -111,7 +111,7 @@ pub fn reuse(
     let mut new_nodes = Vec::new();
     for group in &requested.nodes {
         for ordinal in 0..group.replicas {
-            let name = format!("{}-{ordinal}", group.role.name());
+            let name = group.role.node_name(ordinal);
             match manifest.nodes.iter_mut().find(|n| n.name == name) {
                 Some(node) => {
                     node.execution_client.clone_from(&group.execution_client);

@@ -439,6 +439,11 @@ impl Role {
         }
     }
 
+    /// The name of this role's node `ordinal`: `<role>-<ordinal>`.
+    pub fn node_name(self, ordinal: u32) -> String {
+        format!("{}-{ordinal}", self.name())
+    }
+
     /// Key under `nodes:` in values.yaml.
     pub const fn values_key(self) -> &'static str {
         match self {

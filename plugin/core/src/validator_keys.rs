@@ -7,13 +7,12 @@
 //! signing-key path `m/12381/3600/i/0/0`. The derivation itself is blst's, not ours.
 //!
 //! Validator clients never read raw keys: they import [EIP-2335] keystores (PBKDF2 or scrypt,
-//! AES-128-CTR and a SHA-256 checksum) plus one password file per key, laid out in each
-//! client's own directory structure ([`ClientLayout`]).
+//! AES-128-CTR and a SHA-256 checksum) plus one password file per key.
 //!
 //! Like [`super::keystore`], nothing here draws randomness, reads a clock or touches the file
 //! system: passwords, salts, IVs and UUIDs are handed in by the caller ([`KeystoreInputs`]),
 //! so output is reproducible from a seeded source and every key's PBKDF2 run (a fraction of a
-//! second at the standard cost) can go to its own core ([`encrypt_all`]).
+//! second at the standard cost) can go to its own core.
 //!
 //! [EIP-2333]: https://eips.ethereum.org/EIPS/eip-2333
 //! [EIP-2334]: https://eips.ethereum.org/EIPS/eip-2334
@@ -118,10 +117,13 @@ pub fn derive_validator_keys(mnemonic: &Mnemonic, indices: Range<u32>) -> Vec<Va
 /// A random keystore password: 32 lower-case hex digits (128 bits), free of anything EIP-2335
 /// normalisation, a password file or a shell could alter.
 pub fn generate_password(rng: &mut (impl RngCore + CryptoRng)) -> Zeroizing<String> {
-    let mut bytes = Zeroizing::new([0u8; 16]);
+    let mut bytes = Zeroizing::new([0u8; PASSWORD_LEN / 2]);
     rng.fill_bytes(bytes.as_mut());
     Zeroizing::new(hex::encode(bytes.as_ref()))
 }
+
+/// Characters of a [`generate_password`] password.
+pub const PASSWORD_LEN: usize = 32;
 
 /// Everything the caller chooses for one key's keystore: its password and nonces.
 #[derive(Clone)]
@@ -271,6 +273,35 @@ pub fn encrypt(
         rounds,
         derived.as_mut(),
     );
+    seal(&derived, secret, pubkey, path, rounds, nonces)
+}
+
+/// The length in bytes of the compact JSON of a keystore [`encrypt`] writes for the key at
+/// `path`, computed without running the KDF (every other field has a fixed length): sizes are
+/// known before any work.
+pub fn keystore_json_len(path: &str, kdf: ValidatorKdf) -> usize {
+    let keystore = seal(
+        &[0; 32],
+        &[0; 32],
+        &[0; 48],
+        path,
+        pbkdf2_rounds(kdf),
+        &KeystoreNonces::ZERO,
+    );
+    serde_json::to_vec(&keystore)
+        .expect("keystores serialize")
+        .len()
+}
+
+/// The keystore of `secret` under the PBKDF2 output `derived`.
+fn seal(
+    derived: &[u8; 32],
+    secret: &[u8; 32],
+    pubkey: &[u8; 48],
+    path: &str,
+    rounds: u32,
+    nonces: &KeystoreNonces,
+) -> Eip2335Keystore {
     let mut ciphertext = *secret;
     aes_128_ctr(&derived[..16], &nonces.iv, &mut ciphertext);
     Eip2335Keystore {
@@ -288,7 +319,7 @@ pub fn encrypt(
             checksum: ChecksumModule {
                 function: "sha256".into(),
                 params: EmptyParams {},
-                message: hex::encode(checksum(&derived, &ciphertext)),
+                message: hex::encode(checksum(derived, &ciphertext)),
             },
             cipher: CipherModule {
                 function: "aes-128-ctr".into(),
@@ -306,38 +337,6 @@ pub fn encrypt(
             .to_string(),
         version: 4,
     }
-}
-
-/// Encrypts every key with its own inputs (`inputs[i]` for `keys[i]`), one key per rayon task:
-/// at the standard cost each key is a fraction of a second of PBKDF2, so this scales with cores.
-///
-/// # Panics
-///
-/// If `keys` and `inputs` differ in length.
-pub fn encrypt_all(
-    keys: &[ValidatorKey],
-    inputs: &[KeystoreInputs],
-    kdf: ValidatorKdf,
-) -> Vec<Eip2335Keystore> {
-    assert_eq!(
-        keys.len(),
-        inputs.len(),
-        "encrypt_all needs one KeystoreInputs per key"
-    );
-    keys.par_iter()
-        .zip(inputs)
-        .map(|(key, input)| {
-            let secret = Zeroizing::new(key.secret.to_bytes());
-            encrypt(
-                &secret,
-                &key.pubkey,
-                &validator_path(key.index),
-                &input.password,
-                kdf,
-                &input.nonces,
-            )
-        })
-        .collect()
 }
 
 /// Decrypts a version-4 keystore written with PBKDF2 or scrypt, checking the checksum first.
@@ -424,73 +423,6 @@ fn checksum(derived: &[u8; 32], ciphertext: &[u8]) -> [u8; 32] {
     hasher.update(&derived[16..]);
     hasher.update(ciphertext);
     hasher.finalize().into()
-}
-
-/// Where a validator client expects keystores and password files, relative to its data
-/// directory. A new client (teku, prysm, nimbus) is a new variant with its own arms here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientLayout {
-    /// Lighthouse: `validators/0x<pubkey>/voting-keystore.json` and `secrets/0x<pubkey>`;
-    /// the validator client discovers keystores there on first start.
-    Lighthouse,
-    /// Lodestar: `keystores/0x<pubkey>/voting-keystore.json` and `secrets/0x<pubkey>`
-    /// (its `--keystoresDir` and `--secretsDir`).
-    Lodestar,
-}
-
-impl ClientLayout {
-    /// Every supported layout.
-    pub const ALL: [Self; 2] = [Self::Lighthouse, Self::Lodestar];
-
-    /// The client's name, as in the chart's values.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Lighthouse => "lighthouse",
-            Self::Lodestar => "lodestar",
-        }
-    }
-
-    /// Relative path of the keystore of `pubkey` (hex, with or without 0x).
-    pub fn keystore_path(self, pubkey: &str) -> String {
-        let pubkey = pubkey_dir_name(pubkey);
-        match self {
-            Self::Lighthouse => format!("validators/{pubkey}/voting-keystore.json"),
-            Self::Lodestar => format!("keystores/{pubkey}/voting-keystore.json"),
-        }
-    }
-
-    /// Relative path of the password file of `pubkey` (hex, with or without 0x).
-    pub fn password_path(self, pubkey: &str) -> String {
-        let pubkey = pubkey_dir_name(pubkey);
-        match self {
-            Self::Lighthouse | Self::Lodestar => format!("secrets/{pubkey}"),
-        }
-    }
-
-    /// Every file of a validator client's key bundle, as (relative path, contents), in input
-    /// order: each keystore as pretty JSON, then its password file (the bare password, no
-    /// newline).
-    pub fn files<'a>(
-        self,
-        keys: impl IntoIterator<Item = (&'a Eip2335Keystore, &'a str)>,
-    ) -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        for (keystore, password) in keys {
-            let json = serde_json::to_vec_pretty(keystore).expect("a keystore serialises");
-            files.push((self.keystore_path(&keystore.pubkey), json));
-            files.push((
-                self.password_path(&keystore.pubkey),
-                password.as_bytes().to_vec(),
-            ));
-        }
-        files
-    }
-}
-
-/// `0x` and the lower-case hex public key: the name both clients give a key's files.
-fn pubkey_dir_name(pubkey: &str) -> String {
-    let hex = pubkey.strip_prefix("0x").unwrap_or(pubkey);
-    format!("0x{}", hex.to_ascii_lowercase())
 }
 
 #[cfg(test)]
