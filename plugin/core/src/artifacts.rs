@@ -26,7 +26,7 @@ use super::{
     genesis_hash,
     identity::{self, NodeIdentity, NodeKeys},
     keystore::{self, Keystore, KeystoreNonces, ScryptParams},
-    spec::{AccountKdf, NetworkSpec, NodeGroup, Role, WithdrawalCredentialsSpec},
+    spec::{NetworkSpec, NodeGroup, Role, WithdrawalCredentialsSpec},
     validator_keys::{self, Eip2335Keystore, KeystoreInputs, ValidatorKey},
 };
 
@@ -197,10 +197,7 @@ pub fn generate(
     };
     check_sizes(spec, &set_sizes(&genesis.files()))?;
 
-    let params = match spec.accounts.keystore_kdf {
-        AccountKdf::Standard => ScryptParams::STANDARD,
-        AccountKdf::Light => ScryptParams::LIGHT,
-    };
+    let params = ScryptParams::of(spec.accounts.keystore_kdf);
     let accounts = account_inputs
         .into_par_iter()
         .map(|(account, password, nonces)| {
@@ -756,11 +753,8 @@ const SMALL_FILES_ALLOWANCE: usize = 1 << 10;
 /// from the spec alone: every keystore's length is known without its KDF work
 /// ([`keystore::keystore_json_len`], [`validator_keys::keystore_json_len`]).
 fn planned_secret_sizes(spec: &NetworkSpec) -> Vec<SetSize> {
-    let scrypt = match spec.accounts.keystore_kdf {
-        AccountKdf::Standard => ScryptParams::STANDARD,
-        AccountKdf::Light => ScryptParams::LIGHT,
-    };
-    let account = keystore::keystore_json_len(scrypt) + PASSWORD_LEN;
+    let account =
+        keystore::keystore_json_len(ScryptParams::of(spec.accounts.keystore_kdf)) + PASSWORD_LEN;
     let mut sizes = vec![SetSize {
         set: ACCOUNTS_SET.into(),
         kind: ObjectKind::Secret,
@@ -1051,18 +1045,49 @@ mod tests {
     use rand::SeedableRng;
 
     fn light(spec: &mut NetworkSpec) {
-        spec.accounts.keystore_kdf = AccountKdf::Light;
+        spec.accounts.keystore_kdf = crate::spec::AccountKdf::Light;
         spec.accounts.count = 3;
         spec.validators.keystore_kdf = crate::spec::ValidatorKdf::Fast;
     }
 
     fn generate_spec(spec: &NetworkSpec, seed: u64) -> Result<Artifacts, CoreError> {
+        generate_counting(spec, seed).0
+    }
+
+    /// [`generate`], and how many keystores it encrypted.
+    fn generate_counting(spec: &NetworkSpec, seed: u64) -> (Result<Artifacts, CoreError>, usize) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
         let options = GenerateOptions {
             genesis_time: 1_800_000_000,
             mnemonic: None,
         };
-        generate(spec, options, &mut rng, &|| {})
+        let encrypted = AtomicUsize::new(0);
+        let result = generate(spec, options, &mut rng, &|| {
+            encrypted.fetch_add(1, Ordering::Relaxed);
+        });
+        (result, encrypted.into_inner())
+    }
+
+    /// 2000 validators on one node: its Secret exceeds 1 MiB.
+    fn one_oversized_validator_node() -> NetworkSpec {
+        spec_with(|s| {
+            light(s);
+            s.validators.count = 2000;
+            s.nodes
+                .iter_mut()
+                .find(|g| g.role == Role::Validator)
+                .unwrap()
+                .replicas = 1;
+        })
+    }
+
+    /// 2500 accounts: the accounts Secret exceeds 1 MiB.
+    fn oversized_accounts() -> NetworkSpec {
+        spec_with(|s| {
+            light(s);
+            s.accounts.count = 2500;
+        })
     }
 
     fn generate_seeded(seed: u64) -> Artifacts {
@@ -1264,16 +1289,9 @@ mod tests {
 
     #[test]
     fn objects_over_the_kubernetes_limit_are_refused() {
-        let spec = spec_with(|s| {
-            light(s);
-            s.validators.count = 2000;
-            s.nodes
-                .iter_mut()
-                .find(|g| g.role == Role::Validator)
-                .unwrap()
-                .replicas = 1;
-        });
-        let err = generate_spec(&spec, 8).err().expect("too large");
+        let err = generate_spec(&one_oversized_validator_node(), 8)
+            .err()
+            .expect("too large");
         let message = err.to_string();
         for part in [
             "Secret `node-validator-0`",
@@ -1294,36 +1312,10 @@ mod tests {
 
     #[test]
     fn oversized_secrets_are_refused_before_any_keystore() {
-        for spec in [
-            spec_with(|s| {
-                light(s);
-                s.validators.count = 2000;
-                s.nodes
-                    .iter_mut()
-                    .find(|g| g.role == Role::Validator)
-                    .unwrap()
-                    .replicas = 1;
-            }),
-            spec_with(|s| {
-                light(s);
-                s.accounts.count = 2500;
-            }),
-        ] {
-            let encrypted = std::sync::atomic::AtomicUsize::new(0);
-            let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
-            let options = GenerateOptions {
-                genesis_time: 1_800_000_000,
-                mnemonic: None,
-            };
-            let result = generate(&spec, options, &mut rng, &|| {
-                encrypted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            });
+        for spec in [one_oversized_validator_node(), oversized_accounts()] {
+            let (result, encrypted) = generate_counting(&spec, 1);
             assert!(matches!(result, Err(CoreError::ObjectTooLarge { .. })));
-            assert_eq!(
-                encrypted.into_inner(),
-                0,
-                "keystores encrypted before the refusal"
-            );
+            assert_eq!(encrypted, 0, "keystores encrypted before the refusal");
         }
     }
 
@@ -1356,11 +1348,9 @@ mod tests {
 
     #[test]
     fn too_many_accounts_name_accounts_count() {
-        let spec = spec_with(|s| {
-            light(s);
-            s.accounts.count = 2500;
-        });
-        let err = generate_spec(&spec, 8).err().expect("too large");
+        let err = generate_spec(&oversized_accounts(), 8)
+            .err()
+            .expect("too large");
         let message = err.to_string();
         for part in [
             "Secret `accounts`",

@@ -443,33 +443,20 @@ fn planned_length_is_the_written_length() {
     let mnemonic = Mnemonic::parse(ABANDON_MNEMONIC).unwrap();
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
     for kdf in [ValidatorKdf::Fast, ValidatorKdf::Standard] {
-        for index in [0, 9, 10, 12_345] {
+        for index in [0, 10, 12_345] {
             let key = &derive_validator_keys(&mnemonic, index..index + 1)[0];
             let path = validator_path(index);
             let input = KeystoreInputs::generate(&mut rng);
-            let written = if kdf == ValidatorKdf::Standard {
-                // The standard cost's keystore differs from the fast one in `c` alone.
-                let fast = encrypt(
-                    &key.secret.to_bytes(),
-                    &key.pubkey,
-                    &path,
-                    &input.password,
-                    ValidatorKdf::Fast,
-                    &input.nonces,
-                );
-                serde_json::to_vec(&fast).unwrap().len() + STANDARD_PBKDF2_ROUNDS.to_string().len()
-                    - FAST_PBKDF2_ROUNDS.to_string().len()
-            } else {
-                let keystore = encrypt(
-                    &key.secret.to_bytes(),
-                    &key.pubkey,
-                    &path,
-                    &input.password,
-                    kdf,
-                    &input.nonces,
-                );
-                serde_json::to_vec(&keystore).unwrap().len()
-            };
+            let secret = key.secret.to_bytes();
+            let keystore = encrypt(
+                &secret,
+                &key.pubkey,
+                &path,
+                &input.password,
+                kdf,
+                &input.nonces,
+            );
+            let written = serde_json::to_vec(&keystore).unwrap().len();
             assert_eq!(keystore_json_len(&path, kdf), written, "{kdf:?} {index}");
             assert_eq!(input.password.len(), PASSWORD_LEN);
         }
