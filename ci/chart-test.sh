@@ -213,7 +213,7 @@ for s in default large; do
 done
 echo "== the assertions catch what they guard (each mutation must fail them)"
 for m in engine-on-service admin-namespace foreign-validator-keys literal-secret bootnode-dns peer-id-swap \
-  token-automount; do
+  token-automount vc-keys-shared data-root-mount; do
   check "asserts catch $m" python3 ci/chart_asserts.py "$OUT/default.yaml" --release ethnet-default \
     --namespace "$NAMESPACE" --values "$CHART/ci/default-values.yaml" --scenario "mutated" --mutate "$m"
 done
@@ -280,7 +280,7 @@ init_validator() {
   [ "$(cat "$r/data/testnet/deploy_block.txt")" = 7 ]
   [ -f "$r/data/testnet/config.yaml" ] && [ -f "$r/data/testnet/genesis.json" ]
   [ -f "$r/data/vc/validators/0xaa/voting-keystore.json" ] && [ -f "$r/data/vc/validators/0xbb/voting-keystore.json" ]
-  [ "$(cat "$r/run/ethnet/vc-secrets/0xaa")" = pw ]
+  [ "$(cat "$r/ethnet/vc-secrets/0xaa")" = pw ]
   [ "$(cat "$r/data/lighthouse/beacon/network/key")" = RAWKEY32 ]
   cmp -s "$r/ethnet/keys/el-nodekey" "$r/run/ethnet/node/el-nodekey"
   python3 - "$r/run/ethnet/node/geth.toml" "$ENODE_ID" <<'EOP'

@@ -41,6 +41,9 @@ MUTATIONS = {
     "literal-secret": _sub1(r"^(\s+)- \{name: ETHNET_GROUP,", r"\1- {name: JWT_SECRET, value: " + "ab" * 32 + r"}\n\1- {name: ETHNET_GROUP,"),
     "bootnode-dns": _sub1(r"(EL_BOOTNODES, value: \"enode://[0-9a-f]{128}@)([^.]+?)-0\.", r"\1\2-9."),
     "token-automount": _sub1(r"^(\s+)automountServiceAccountToken: false$", r"\1automountServiceAccountToken: true"),
+    "vc-keys-shared": _sub1(r"^(\s+)- \{name: jwt, mountPath: /ethnet/jwt, readOnly: true\}$",
+                            r"\1- {name: jwt, mountPath: /ethnet/jwt, readOnly: true}\n\1- {name: data, mountPath: /data/vc, subPath: vc}"),
+    "data-root-mount": _sub1(r"^(\s+)- \{name: data, mountPath: /data/geth, subPath: geth\}$", r"\1- {name: data, mountPath: /data}"),
     "peer-id-swap": _sub1(r"((?:--libp2p-addresses=|--peer=)/dns4/[^,\s]+/p2p/)16Uiu2HAm", r"\g<1>16Uiu2HAmX"),
 }
 
@@ -226,6 +229,39 @@ def main():
             if rng and env.get("EXPECTED_KEYS_DIGEST") != rng.get("keysDigest"):
                 problems.append(f"{n} EXPECTED_KEYS_DIGEST={env.get('EXPECTED_KEYS_DIGEST')}, values {rng.get('keysDigest')}")
     c.check("each-validator-pod-mounts-only-its-own-keys", problems)
+
+    # 3b. Inside a pod, the validator client's secrets reach no other client: the node Secret is
+    # mounted into init-layout alone; the keystore directory (data subPath vc) and the passwords
+    # (vc-secrets) into the validator client and its wallet step only; no other container mounts
+    # the whole data volume, and what a container's args name under /data or /ethnet is mounted.
+    problems = []
+    validator_roles = {"validator", "init-prysm-wallet"}
+    for w in workloads:
+        if w["kind"] != "StatefulSet":
+            continue  # node pods only; Dora's own data volume is no node's
+        ps = pod_spec(w)
+        wname = w["metadata"]["name"]
+        secret_volumes = {v["name"] for v in ps.get("volumes", []) if "secret" in v or any(
+            "secret" in src for src in v.get("projected", {}).get("sources", []))}
+        for ct in containers(ps):
+            mounts = ct.get("volumeMounts", [])
+            for m in mounts:
+                where = f"{wname}/{ct['name']} mounts {m['name']}:{m.get('subPath', '/')}"
+                if m["name"] in secret_volumes and m["name"] != "jwt" and ct["name"] != "init-layout":
+                    problems.append(f"{where} (a node Secret)")
+                if m["name"] == "data" and not m.get("subPath") and ct["name"] not in ("init-layout", "volume-permissions"):
+                    problems.append(f"{where} (the whole data volume)")
+                if m["name"] == "data" and m.get("subPath") == "testnet" and not m.get("readOnly"):
+                    problems.append(f"{where} writable")
+                secret_part = m["name"] == "vc-secrets" or (m["name"] == "data" and m.get("subPath") == "vc")
+                if secret_part and ct["name"] not in validator_roles | {"init-layout"}:
+                    problems.append(f"{where} (the validator client's keys)")
+            paths = [m["mountPath"].rstrip("/") for m in mounts]
+            for word in (ct.get("args") or []) + (ct.get("command") or []):
+                for path in re.findall(r"(?:^|=)(/(?:data|ethnet)/[^\s,\"']*)", str(word)):
+                    if not any(path == mp or path.startswith(mp + "/") for mp in paths):
+                        problems.append(f"{wname}/{ct['name']} names {path} but mounts {paths}")
+    c.check("validator-secrets-reach-the-validator-client-only", problems)
 
     # 4. No literal secret values: no Secret objects, secret-ish env only via valueFrom, no bare keys.
     problems = []

@@ -152,6 +152,23 @@ fi
 h=$(el "$FULL-validator-1-0" eth_getBlockByNumber '["0x0",false]' | jq -r .hash)
 [ "$h" = "$GENESIS_HASH" ] && pass "block 0 of validator-1 is ethnet's genesis $GENESIS_HASH" \
   || fail "block 0 of validator-1 is $h, ethnet's genesis is $GENESIS_HASH"
+# What each client container of a validator pod sees of the data volume and the key mounts
+# (through the shell init-layout shares): its own directory and the network's files, nothing of
+# the validator client's keystores or their passwords, which the validator client imported.
+sees() { # <container>: the /data and /ethnet entries it sees, on one line
+  k exec "$FULL-validator-0-0" -c "$1" -- /run/ethnet/bin/busybox sh -c \
+    'ls -d /data/* /ethnet/* 2>/dev/null; true' | sort | tr '\n' ' '
+}
+el_sees=$(sees execution) cl_sees=$(sees consensus)
+keys=$(manifest | jq -r '.nodes[] | select(.name == "validator-0") | .validators.count')
+wallet=$(k logs "$FULL-validator-0-0" -c init-prysm-wallet 2>&1 | tail -n 1)
+if [ "$el_sees" = "/data/geth /data/testnet /ethnet/jwt " ] \
+  && [ "$cl_sees" = "/data/prysm /data/testnet /ethnet/jwt " ] \
+  && [ "$wallet" = "ethnet-prysm-wallet: $keys keys ($keys imported now)" ]; then
+  pass "validator-0: execution sees $el_sees, consensus $cl_sees; its $keys keys are the validator client's alone"
+else
+  fail "validator-0: execution sees '$el_sees', consensus '$cl_sees'; wallet: $wallet"
+fi
 sample_memory
 
 # --- b. a transfer through the RPC Service, helm test --------------------------------------

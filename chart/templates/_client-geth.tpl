@@ -3,6 +3,7 @@ geth (go-ethereum): execution client. Its image's entrypoint is geth.
 */}}
 {{- define "ethnet.client.geth.profile" -}}
 roles: [execution]
+dataDir: geth
 setup: true
 initContainers: true
 {{- end -}}
@@ -95,9 +96,9 @@ args:
   {{- include "ethnet.image" (dict "client" "geth" "context" $ctx) | nindent 2 }}
   args: ["init", "--datadir=/data/geth", "/data/testnet/genesis.json"]
   env:
-    - {name: HOME, value: /data}
+    - {name: HOME, value: /data/geth}
   {{- include "ethnet.containerSecurityContext" $ctx | nindent 2 }}
   volumeMounts:
-    - {name: data, mountPath: /data}
+    {{- include "ethnet.container.dataMounts" "geth" | nindent 4 }}
     - {name: tmp, mountPath: /tmp}
 {{- end -}}

@@ -4,6 +4,7 @@ against lighthouse's published CLI reference only: it cannot be built on the tes
 */}}
 {{- define "ethnet.client.lighthouse.profile" -}}
 roles: [beacon, validator]
+dataDir: lighthouse
 setup: true
 {{- end -}}
 
@@ -70,7 +71,7 @@ args:
   - validator_client
   - --testnet-dir=/data/testnet
   - --validators-dir=/data/vc/validators
-  - --secrets-dir=/run/ethnet/vc-secrets
+  - --secrets-dir=/ethnet/vc-secrets
   - --beacon-nodes=http://127.0.0.1:{{ $p.clHttp }}
   - --init-slashing-protection
   - --suggested-fee-recipient={{ $g.validatorClient.feeRecipient }}

@@ -4,6 +4,7 @@ sources only: releases that know Fulu cannot be installed on the test machines.
 */}}
 {{- define "ethnet.client.lodestar.profile" -}}
 roles: [beacon, validator]
+dataDir: lodestar
 setup: true
 {{- end -}}
 
@@ -68,7 +69,7 @@ args:
   - --dataDir=/data/vc/lodestar
   - --paramsFile=/data/testnet/config.yaml
   - --keystoresDir=/data/vc/validators
-  - --secretsDir=/run/ethnet/vc-secrets
+  - --secretsDir=/ethnet/vc-secrets
   - --beaconNodes=http://127.0.0.1:{{ $p.clHttp }}
   - --suggestedFeeRecipient={{ $g.validatorClient.feeRecipient }}
   - --graffiti={{ $g.validatorClient.graffiti }}

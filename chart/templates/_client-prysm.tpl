@@ -7,6 +7,7 @@ minimal preset.
 */}}
 {{- define "ethnet.client.prysm.profile" -}}
 roles: [beacon, validator]
+dataDir: prysm
 setup: true
 initContainers: true
 # Its wallet step needs the shell init-layout shares (its images have none).
@@ -117,12 +118,14 @@ imports only what is missing and fails when the wallet holds any key the Secret 
   command: ["/run/ethnet/bin/busybox", "sh", "/scripts/prysm-wallet.sh"]
   env:
     - {name: VALIDATOR_BIN, value: {{ $ctx.Values.clients.prysm.validatorBinary | quote }}}
-    - {name: HOME, value: /data}
+    - {name: HOME, value: /data/vc}
   {{- include "ethnet.containerSecurityContext" $ctx | nindent 2 }}
   volumeMounts:
     - {name: scripts, mountPath: /scripts, readOnly: true}
-    - {name: data, mountPath: /data}
-    - {name: run, mountPath: /run/ethnet}
+    {{- include "ethnet.container.dataMounts" "vc" | nindent 4 }}
+    - {name: vc-secrets, mountPath: /ethnet/vc-secrets, readOnly: true}
+    {{- /* The shell init-layout shared. */}}
+    - {name: run, mountPath: /run/ethnet, readOnly: true}
     - {name: tmp, mountPath: /tmp}
 {{- end }}
 {{- end -}}

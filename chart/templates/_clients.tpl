@@ -2,9 +2,11 @@
 Client containers: what every client shares (name, image, environment, ports, probes, security
 context, resources, volumes) lives here; what a client runs lives in its own
 templates/_client-<name>.tpl, selected by name. A client file defines:
-  ethnet.client.<name>.profile   YAML: roles (execution | beacon | validator), and optionally
-                                 setup (true: it renders a setup script, below), initContainers
-                                 (true: it adds init containers after init-layout).
+  ethnet.client.<name>.profile   YAML: roles (execution | beacon | validator), dataDir (its
+                                 execution or beacon container's own directory on the data
+                                 volume, /data/<dataDir>), and optionally setup (true: it renders
+                                 a setup script, below), initContainers (true: it adds init
+                                 containers after init-layout).
   ethnet.client.<name>.<role>    the command/args (and extra env) of that role's container.
   ethnet.client.<name>.setup     (optional) shell run by init.sh for this node, as setup-<name>.sh.
   ethnet.client.<name>.initContainers  (optional) extra init containers.
@@ -12,6 +14,10 @@ Each template takes a dict with:
   - group - String - Required. bootnodes | validators | rpc.
   - node - String - Optional. The node name when the StatefulSet runs exactly one node.
   - context - Dict - Required. The root context.
+Each client container sees only its own directory of the data volume and, read-only, the
+network's files in /data/testnet (ethnet.container.dataMounts): the validator client's
+directory /data/vc (keystores, wallet, slashing protection) and its passwords (the vc-secrets
+volume) are mounted into no other container.
 The engine API listens on 127.0.0.1:8551 only (the beacon node is in the same pod) and checks
 the JWT from the <release>-jwt Secret. HTTP/WS JSON-RPC serves eth,net,web3,txpool only.
 */}}
@@ -44,6 +50,7 @@ Usage: {{ include "ethnet.container.execution" (dict "group" "rpc" "context" $) 
 {{- $g := index $v.nodes .group -}}
 {{- $p := include "ethnet.ports" $ctx | fromYaml -}}
 {{- $client := $g.execution.client -}}
+{{- $dir := (include "ethnet.clients.profile" $client | fromYaml).dataDir -}}
 - name: execution
   {{- include "ethnet.image" (dict "client" $client "context" $ctx) | nindent 2 }}
   {{- include (printf "ethnet.client.%s.execution" $client) . | nindent 2 }}
@@ -52,7 +59,7 @@ Usage: {{ include "ethnet.container.execution" (dict "group" "rpc" "context" $) 
     {{- end }}
   env:
     - name: HOME
-      value: /data
+      value: /data/{{ $dir }}
     - name: POD_NAME
       valueFrom: {fieldRef: {fieldPath: metadata.name}}
     - name: POD_IP
@@ -77,7 +84,7 @@ Usage: {{ include "ethnet.container.execution" (dict "group" "rpc" "context" $) 
   resources:
     {{- toYaml $g.execution.resources | nindent 4 }}
   volumeMounts:
-    - {name: data, mountPath: /data}
+    {{- include "ethnet.container.dataMounts" $dir | nindent 4 }}
     - {name: jwt, mountPath: /ethnet/jwt, readOnly: true}
     - {name: run, mountPath: /run/ethnet}
     - {name: tmp, mountPath: /tmp}
@@ -93,6 +100,7 @@ Usage: {{ include "ethnet.container.consensus" (dict "group" "rpc" "node" "" "co
 {{- $g := index $v.nodes .group -}}
 {{- $p := include "ethnet.ports" $ctx | fromYaml -}}
 {{- $client := $g.consensus.client -}}
+{{- $dir := (include "ethnet.clients.profile" $client | fromYaml).dataDir -}}
 - name: consensus
   {{- include "ethnet.image" (dict "client" $client "context" $ctx) | nindent 2 }}
   {{- include (printf "ethnet.client.%s.beacon" $client) . | nindent 2 }}
@@ -101,7 +109,7 @@ Usage: {{ include "ethnet.container.consensus" (dict "group" "rpc" "node" "" "co
     {{- end }}
   env:
     - name: HOME
-      value: /data
+      value: /data/{{ $dir }}
     - name: POD_IP
       valueFrom: {fieldRef: {fieldPath: status.podIP}}
     {{- with include (printf "ethnet.client.%s.env" $client) . }}
@@ -120,7 +128,7 @@ Usage: {{ include "ethnet.container.consensus" (dict "group" "rpc" "node" "" "co
   resources:
     {{- toYaml $g.consensus.resources | nindent 4 }}
   volumeMounts:
-    - {name: data, mountPath: /data}
+    {{- include "ethnet.container.dataMounts" $dir | nindent 4 }}
     - {name: jwt, mountPath: /ethnet/jwt, readOnly: true}
     - {name: run, mountPath: /run/ethnet}
     - {name: tmp, mountPath: /tmp}
@@ -129,7 +137,8 @@ Usage: {{ include "ethnet.container.consensus" (dict "group" "rpc" "node" "" "co
 {{/*
 Validator client container (validator nodes; same family as the beacon node). init.sh lays the
 node's keystores out on the data volume at /data/vc/validators/0x<pk>/voting-keystore.json and
-their passwords in memory at /run/ethnet/vc-secrets/0x<pk>, from this node's Secret only.
+their passwords in memory at /ethnet/vc-secrets/0x<pk>, from this node's Secret only; both are
+mounted here and into no other long-running container.
 Usage: {{ include "ethnet.container.validator" (dict "group" "validators" "node" "validator-0" "context" $) | nindent 8 }}
 */}}
 {{- define "ethnet.container.validator" -}}
@@ -146,7 +155,7 @@ Usage: {{ include "ethnet.container.validator" (dict "group" "validators" "node"
     {{- end }}
   env:
     - name: HOME
-      value: /data
+      value: /data/vc
     {{- with include (printf "ethnet.client.%s.env" $client) . }}
     {{- . | nindent 4 }}
     {{- end }}
@@ -156,7 +165,17 @@ Usage: {{ include "ethnet.container.validator" (dict "group" "validators" "node"
   resources:
     {{- toYaml $g.validatorClient.resources | nindent 4 }}
   volumeMounts:
-    - {name: data, mountPath: /data}
-    - {name: run, mountPath: /run/ethnet}
+    {{- include "ethnet.container.dataMounts" "vc" | nindent 4 }}
+    - {name: vc-secrets, mountPath: /ethnet/vc-secrets, readOnly: true}
     - {name: tmp, mountPath: /tmp}
+{{- end -}}
+
+{{/*
+A client container's part of the data volume: its own directory, read-write, and the network's
+files (genesis, config), read-only. init-layout alone mounts the whole volume.
+Usage: {{ include "ethnet.container.dataMounts" "geth" | nindent 4 }}
+*/}}
+{{- define "ethnet.container.dataMounts" -}}
+- {name: data, mountPath: /data/{{ . }}, subPath: {{ . }}}
+- {name: data, mountPath: /data/testnet, subPath: testnet, readOnly: true}
 {{- end -}}

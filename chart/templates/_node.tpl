@@ -150,6 +150,8 @@ spec:
             - {name: CL_CLIENT, value: {{ $g.consensus.client }}}
             - {name: SHARE_SHELL, value: {{ or $elProfile.needsShell $clProfile.needsShell | default false | quote }}}
             - {name: IS_VALIDATOR, value: {{ $validator | quote }}}
+            {{- /* The containers' own directories (ethnet.container.dataMounts), made here by the pods' user. */}}
+            - {name: DATA_DIRS, value: {{ compact (list $elProfile.dataDir $clProfile.dataDir (ternary "vc" "" $validator)) | join " " | quote }}}
             {{- with (dig "validators" "count" "" $identity) }}
             - {name: EXPECTED_KEYS, value: {{ . | quote }}}
             {{- end }}
@@ -166,6 +168,9 @@ spec:
             - {name: keys, mountPath: /ethnet/keys, readOnly: true}
             - {name: data, mountPath: /data}
             - {name: run, mountPath: /run/ethnet}
+            {{- if $validator }}
+            - {name: vc-secrets, mountPath: /ethnet/vc-secrets}
+            {{- end }}
             - {name: tmp, mountPath: /tmp}
         {{- range $client := list $g.execution.client $g.consensus.client }}
         {{- if (include "ethnet.clients.profile" $client | fromYaml).initContainers }}
@@ -239,6 +244,13 @@ spec:
           emptyDir:
             medium: Memory
             sizeLimit: 16Mi
+        {{- if $validator }}
+        {{- /* The keystores' passwords, in memory, for init and the validator client only. */}}
+        - name: vc-secrets
+          emptyDir:
+            medium: Memory
+            sizeLimit: 16Mi
+        {{- end }}
         {{- if $sidecar }}
         {{- /* What automounting would give every container, for the sidecar only. */}}
         - name: api-token

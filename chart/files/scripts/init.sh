@@ -3,6 +3,7 @@
 # artifacts (docs/artifacts.md). Never prints a secret.
 # Inputs (env): POD_NAME; ETHNET_GROUP node-name prefix (bootnode|validator|rpc); ETHNET_NODE the node name
 # when the pod runs exactly one known node; ARTIFACTS_PREFIX; EL_CLIENT, CL_CLIENT; IS_VALIDATOR;
+# DATA_DIRS the client containers' own directories under /data (each mounts only its own);
 # EXPECTED_KEYS, EXPECTED_KEYS_DIGEST; WAIT_HOSTS, DNS_WAIT_SECONDS; EL_BOOTNODES (bootnode enodes by DNS name, read by
 # the execution client's setup);
 # SHARE_SHELL (true: copy this static busybox to /run/ethnet/bin for images without a shell).
@@ -43,6 +44,8 @@ echo "ethnet-init: node ${node}"
 g=/ethnet/genesis
 t=/data/testnet
 mkdir -p "$t" /run/ethnet/node
+# Made here, by the pods' user: a directory the kubelet makes for a subPath mount is root's.
+for d in ${DATA_DIRS:-}; do mkdir -p "/data/$d"; done
 for f in config.yaml genesis.json; do
   put "$g/$f" "$t/$f"
 done
@@ -111,7 +114,7 @@ if [ "${IS_VALIDATOR:-false}" = true ]; then
     fi
   fi
   vdir=/data/vc/validators
-  sdir=/run/ethnet/vc-secrets
+  sdir=/ethnet/vc-secrets
   mkdir -p "$vdir" "$sdir"
   for pk in $pubkeys; do
     put "$keys/$pk.json" "$vdir/$pk/voting-keystore.json"

@@ -6,7 +6,7 @@ set -eu
 umask 077
 PATH=/run/ethnet/bin:$PATH
 vdir=/data/vc/validators
-sdir=/run/ethnet/vc-secrets
+sdir=/ethnet/vc-secrets
 wallet=/data/vc/prysm-wallet
 pwfile=/data/vc/prysm-wallet-password
 
