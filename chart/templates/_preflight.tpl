@@ -1,28 +1,14 @@
 {{/*
-Cross-field checks that a JSON schema cannot express; each fails with a message naming the
-values involved. Included once, from node-statefulset.yaml.
+Cross-field checks of chart-only values that a JSON schema cannot express; each fails with a
+message naming the values involved. Rules across network values (fork order, validators per
+node, public chain ids, what each client runs) are ethnet's alone: it checks them before it
+writes anything (plugin/core/src/spec.rs). Included once, from node-statefulset.yaml.
 Usage: {{ include "ethnet.preflight" . }}
 Params:
   - . - Root context - Required.
 */}}
 {{- define "ethnet.preflight" -}}
 {{- $v := .Values -}}
-{{- /* Fork order: a fork never activates before its predecessor, nor after a predecessor that never does. */ -}}
-{{- $prev := "capella" -}}
-{{- range $fork := list "deneb" "electra" "fulu" -}}
-{{- $p := index $v.network.forks $prev -}}
-{{- $f := index $v.network.forks $fork -}}
-{{- if and (eq (toString $p) "never") (ne (toString $f) "never") -}}
-{{- fail (printf "network.forks.%s is %v but network.forks.%s is never: a fork cannot activate after a predecessor that never does" $fork $f $prev) -}}
-{{- end -}}
-{{- if and (ne (toString $p) "never") (ne (toString $f) "never") (lt (int64 $f) (int64 $p)) -}}
-{{- fail (printf "network.forks.%s (epoch %v) is before network.forks.%s (epoch %v): forks must activate in order" $fork $f $prev $p) -}}
-{{- end -}}
-{{- $prev = $fork -}}
-{{- end -}}
-{{- if gt (int $v.nodes.validators.replicas) (int $v.validators.count) -}}
-{{- fail (printf "nodes.validators.replicas (%d) exceeds validators.count (%d): every validator node needs at least one validator key" (int $v.nodes.validators.replicas) (int $v.validators.count)) -}}
-{{- end -}}
 {{- if $v.ingress.enabled -}}
 {{- if not (or $v.ingress.hosts.rpc $v.ingress.hosts.ws $v.ingress.hosts.beacon) -}}
 {{- fail "ingress.enabled is true but ingress.hosts.rpc, .ws and .beacon are all empty" -}}

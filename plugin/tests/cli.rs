@@ -195,23 +195,26 @@ fn bad_values_fail_with_the_field_and_write_nothing() {
     let Some(helm) = helm() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("net");
-    let result = ethnet(
-        &helm,
-        &[
-            "generate",
-            "--out",
-            out.to_str().unwrap(),
-            "--set",
-            "network.chainId=1",
-            "--set-string",
-            "accounts.balance=lots",
-        ],
-    );
-    assert_eq!(result.status.code(), Some(1));
-    let message = stderr(&result);
-    // Either the chart's schema (through helm) or ethnet's validation names the field.
-    assert!(message.contains("chainId"), "{message}");
-    assert!(!out.exists(), "nothing written on bad input");
+    // One value out of its pattern: the chart's schema refuses it, through helm; a rule across
+    // values (a public chain id without allowPublicChainId): ethnet's validation.
+    for (flags, field) in [
+        (
+            ["--set-string", "accounts.balance=lots"],
+            "accounts/balance",
+        ),
+        (
+            ["--set", "network.chainId=1"],
+            "network.chainId: 1 is the chain id of mainnet",
+        ),
+    ] {
+        let mut args = vec!["generate", "--out", out.to_str().unwrap()];
+        args.extend(flags);
+        let result = ethnet(&helm, &args);
+        assert_eq!(result.status.code(), Some(1));
+        let message = stderr(&result);
+        assert!(message.contains(field), "{message}");
+        assert!(!out.exists(), "nothing written on bad input");
+    }
 }
 
 #[test]

@@ -21,6 +21,7 @@ use super::{
     cl_genesis::{
         self, BlsPubkey, ClGenesis, ClGenesisInput, GenesisValidator, WithdrawalCredentials,
     },
+    clients::{ConsensusClient, ExecutionClient},
     el_genesis,
     error::{CoreError, ManifestError},
     genesis_hash,
@@ -66,10 +67,10 @@ pub struct Node {
     pub role: Role,
     /// Ordinal within its group.
     pub ordinal: u32,
-    /// Execution client name.
-    pub execution_client: String,
-    /// Consensus client name.
-    pub consensus_client: String,
+    /// Execution client.
+    pub execution_client: ExecutionClient,
+    /// Consensus client.
+    pub consensus_client: ConsensusClient,
     /// Validator indices held by this node (empty for non-validator nodes).
     pub validators: Range<u32>,
     /// P2P keys.
@@ -302,8 +303,8 @@ fn plan_nodes(spec: &NetworkSpec, rng: &mut (impl RngCore + CryptoRng)) -> Vec<N
                 name: group.role.node_name(ordinal),
                 role: group.role,
                 ordinal,
-                execution_client: group.execution_client.clone(),
-                consensus_client: group.consensus_client.clone(),
+                execution_client: group.execution_client,
+                consensus_client: group.consensus_client,
                 validators,
                 keys: NodeKeys::generate(rng),
             });
@@ -406,9 +407,9 @@ pub struct NodeSummary {
     /// What the node does.
     pub role: Role,
     /// Execution client.
-    pub execution_client: String,
+    pub execution_client: ExecutionClient,
     /// Consensus client.
-    pub consensus_client: String,
+    pub consensus_client: ConsensusClient,
     /// Enode id and peer id.
     #[serde(flatten)]
     pub identity: NodeIdentity,
@@ -878,8 +879,8 @@ impl NodeSummary {
         Self {
             name: node.name.clone(),
             role: node.role,
-            execution_client: node.execution_client.clone(),
-            consensus_client: node.consensus_client.clone(),
+            execution_client: node.execution_client,
+            consensus_client: node.consensus_client,
             identity: node.keys.identity(),
             validators: (node.role == Role::Validator).then(|| ValidatorRange {
                 start: node.validators.start,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod artifacts;
 pub mod cl_config;
 pub mod cl_genesis;
+pub mod clients;
 pub mod el_genesis;
 pub mod error;
 pub mod genesis_hash;

@@ -95,8 +95,8 @@ pub fn reuse(
         if before.consensus_client != after.consensus_client {
             refused.push(RefusedChange {
                 field: "nodes.validators.consensus.client".into(),
-                stored: before.consensus_client,
-                requested: after.consensus_client,
+                stored: before.consensus_client.to_string(),
+                requested: after.consensus_client.to_string(),
                 reason: "a validator client's slashing-protection history does not move to \
                          another client",
             });
@@ -114,15 +114,15 @@ pub fn reuse(
             let name = group.role.node_name(ordinal);
             match manifest.nodes.iter_mut().find(|n| n.name == name) {
                 Some(node) => {
-                    node.execution_client.clone_from(&group.execution_client);
-                    node.consensus_client.clone_from(&group.consensus_client);
+                    node.execution_client = group.execution_client;
+                    node.consensus_client = group.consensus_client;
                 }
                 None => new_nodes.push(Node {
                     name,
                     role: group.role,
                     ordinal,
-                    execution_client: group.execution_client.clone(),
-                    consensus_client: group.consensus_client.clone(),
+                    execution_client: group.execution_client,
+                    consensus_client: group.consensus_client,
                     validators: 0..0,
                     keys: NodeKeys::generate(rng),
                 }),
@@ -187,6 +187,7 @@ mod tests {
 
     use super::*;
     use crate::{
+        clients::ConsensusClient,
         generate,
         spec::{tests_support::spec_with, AccountKdf, ValidatorKdf},
         GenerateOptions,
@@ -233,7 +234,7 @@ mod tests {
     fn more_rpc_nodes_get_new_identities_and_old_ones_stay() {
         let (mut spec, manifest) = stored();
         group(&mut spec, Role::Rpc).replicas = 3;
-        group(&mut spec, Role::Rpc).execution_client = "reth".into();
+        group(&mut spec, Role::Rpc).consensus_client = ConsensusClient::Lodestar;
         let reuse = reuse(&manifest, &spec, &mut rng()).unwrap();
         let added: Vec<&str> = reuse.new_nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(added, ["rpc-1", "rpc-2"]);
@@ -252,7 +253,7 @@ mod tests {
             .iter()
             .find(|n| n.name == "rpc-0")
             .unwrap();
-        assert_eq!(rpc0.execution_client, "reth");
+        assert_eq!(rpc0.consensus_client, ConsensusClient::Lodestar);
         assert_eq!(reuse.manifest.el, manifest.el);
         assert_eq!(reuse.manifest.cl, manifest.cl);
         // Each new node has its own Secret, listed in the manifest and among the new files.
@@ -329,7 +330,7 @@ mod tests {
     fn validator_nodes_and_their_client_cannot_change() {
         let (mut spec, manifest) = stored();
         group(&mut spec, Role::Validator).replicas = 4;
-        group(&mut spec, Role::Validator).consensus_client = "lodestar".into();
+        group(&mut spec, Role::Validator).consensus_client = ConsensusClient::Lodestar;
         let message = reuse(&manifest, &spec, &mut rng()).unwrap_err().to_string();
         assert!(
             message.contains("nodes.validators.replicas: 2 -> 4"),
@@ -343,14 +344,21 @@ mod tests {
     }
 
     #[test]
-    fn the_validator_execution_client_may_change() {
+    fn a_bootnode_consensus_client_may_change() {
         let (mut spec, manifest) = stored();
-        group(&mut spec, Role::Validator).execution_client = "reth".into();
+        group(&mut spec, Role::Bootnode).consensus_client = ConsensusClient::Lighthouse;
         let reuse = reuse(&manifest, &spec, &mut rng()).unwrap();
         assert!(reuse.new_nodes.is_empty());
-        assert!(
-            reuse.changes_artifacts(&manifest),
+        let bootnode = reuse
+            .manifest
+            .nodes
+            .iter()
+            .find(|n| n.role == Role::Bootnode);
+        assert_eq!(
+            bootnode.unwrap().consensus_client,
+            ConsensusClient::Lighthouse,
             "the manifest records the new client"
         );
+        assert!(reuse.changes_artifacts(&manifest));
     }
 }

@@ -9,10 +9,16 @@ use std::collections::BTreeMap;
 
 use alloy_genesis::GenesisAccount;
 use alloy_primitives::{Address, Bytes, B256, U256};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::clients::{ClientProfile, ConsensusClient, ExecutionClient};
 use super::error::{SpecErrors, SpecProblem};
+
+mod schema;
+pub use schema::values_schema_parts;
 
 /// Chain ids of public networks; reusing one invites replayed transactions.
 pub const PUBLIC_CHAIN_IDS: &[(u64, &str)] = &[
@@ -22,46 +28,80 @@ pub const PUBLIC_CHAIN_IDS: &[(u64, &str)] = &[
     (560048, "hoodi"),
 ];
 
-/// Execution clients the chart can run.
-pub const EXECUTION_CLIENTS: &[&str] = &["geth"];
-/// Consensus clients the chart can run.
-pub const CONSENSUS_CLIENTS: &[&str] = &["lighthouse", "lodestar", "prysm"];
+/// The bounds and patterns of single values. Validation enforces them, and the values schema
+/// generated from the raw types below ([`values_schema_parts`]) carries the same constants, so
+/// `helm template` and ethnet refuse the same values.
+pub mod limits {
+    /// An inclusive range of whole numbers.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Range {
+        /// Smallest value allowed.
+        pub min: u64,
+        /// Largest value allowed.
+        pub max: u64,
+    }
 
-/// What a consensus client's published builds can run, where that is narrower than the spec.
-struct ConsensusLimits {
-    client: &'static str,
-    /// Presets its builds support.
-    presets: &'static [Preset],
-    /// Shortest slot it runs.
-    min_slot_seconds: u64,
-    why: &'static str,
+    /// Clients keep chain ids in 64 bits, but JSON tooling (helm's own values files among it)
+    /// reads numbers as doubles, exact below 2^53 only.
+    pub const CHAIN_ID: Range = Range {
+        min: 1,
+        max: (1 << 53) - 1,
+    };
+    /// Seconds per slot.
+    pub const SLOT_SECONDS: Range = Range { min: 1, max: 60 };
+    /// Seconds from generation to genesis: at most a week.
+    pub const GENESIS_DELAY: Range = Range {
+        min: 0,
+        max: 7 * 24 * 3600,
+    };
+    /// Block gas limit: at least a transfer's; geth keeps it in an int64.
+    pub const GAS_LIMIT: Range = Range {
+        min: 5000,
+        max: i64::MAX as u64,
+    };
+    /// Derived funded accounts.
+    pub const ACCOUNTS: Range = Range {
+        min: 0,
+        max: 1_000_000,
+    };
+    /// Genesis validators.
+    pub const VALIDATORS: Range = Range {
+        min: 1,
+        max: 2_000_000,
+    };
+    /// Nodes per group. Every group has one at least: the bootnodes are every node's static
+    /// peers, and the RPC nodes serve the RPC Service, `accounts` and the examples.
+    pub const REPLICAS: Range = Range { min: 1, max: 1000 };
+    /// Epoch of a scheduled fork.
+    pub const EPOCH: Range = Range {
+        min: 0,
+        max: u64::MAX,
+    };
+
+    /// Network name: a DNS label of at most 40 characters starting with a letter (it prefixes
+    /// object names).
+    pub const NETWORK_NAME: &str = "^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$";
+    /// Wei, or any other 256-bit whole number: decimal or 0x-hex digits.
+    pub const WHOLE_NUMBER: &str = "^([0-9]+|0[xX][0-9a-fA-F]+)$";
+    /// An execution address.
+    pub const ADDRESS: &str = "^0[xX][0-9a-fA-F]{40}$";
+    /// Bytes as 0x-hex.
+    pub const HEX_BYTES: &str = "^0x([0-9a-fA-F]{2})*$";
+    /// A storage slot or value: 0x-hex of at most 32 bytes.
+    pub const WORD: &str = "^0x[0-9a-fA-F]{1,64}$";
+    /// Withdrawal credential prefixes of genesis validators.
+    pub const WITHDRAWAL_TYPES: [&str; 3] = ["0x00", "0x01", "0x02"];
 }
-
-const CONSENSUS_LIMITS: &[ConsensusLimits] = &[
-    ConsensusLimits {
-        client: "prysm",
-        presets: &[Preset::Mainnet],
-        min_slot_seconds: 2,
-        // Its committed SSZ code is generated for mainnet sizes (minimal needs a bazel build),
-        // and v7.1.2 panics on slots below 2 s.
-        why: "prysm's published builds run the mainnet preset only, with slots of 2 s or more",
-    },
-    ConsensusLimits {
-        client: "lighthouse",
-        presets: &[Preset::Mainnet],
-        min_slot_seconds: 1,
-        // The minimal preset needs lighthouse's spec-minimal cargo feature, which its release
-        // images do not list among their build features.
-        why: "lighthouse's release images are built for the mainnet preset",
-    },
-];
 
 // ---------------------------------------------------------------------------------------------
 // Raw values, exactly as helm renders them.
 // ---------------------------------------------------------------------------------------------
 
 /// The spec as rendered by helm, before validation. Unknown keys are typos and are rejected.
-#[derive(Debug, Clone, Deserialize)]
+///
+/// Values are kept as JSON so that validation can report every problem at once; the `schemars`
+/// attributes describe what each one must be, and generate that part of values.schema.json.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpecFile {
     network: RawNetwork,
@@ -70,69 +110,125 @@ pub struct SpecFile {
     nodes: BTreeMap<String, RawNodeGroup>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawNetwork {
+    /// Network name, CONFIG_NAME of consensus clients
+    #[schemars(with = "String", regex(pattern = limits::NETWORK_NAME))]
     name: Value,
+    /// EIP-155 chain id, also the devp2p network id
+    #[schemars(with = "u64", range(min = limits::CHAIN_ID.min, max = limits::CHAIN_ID.max))]
     chain_id: Value,
+    /// Allow the chain id of a public network (replayed transactions)
     #[serde(default)]
     allow_public_chain_id: bool,
+    #[schemars(with = "Consensus")]
     consensus: Value,
+    #[schemars(with = "Preset")]
     preset: Value,
+    /// Seconds per slot
+    #[schemars(
+        with = "u64",
+        range(min = limits::SLOT_SECONDS.min, max = limits::SLOT_SECONDS.max)
+    )]
     slot_seconds: Value,
+    /// Seconds from generation to genesis
+    #[schemars(
+        with = "u64",
+        range(min = limits::GENESIS_DELAY.min, max = limits::GENESIS_DELAY.max)
+    )]
     genesis_delay: Value,
+    /// Genesis block gas limit
+    #[schemars(with = "u64", range(min = limits::GAS_LIMIT.min, max = limits::GAS_LIMIT.max))]
     gas_limit: Value,
+    /// Activation epoch of each fork, or never
+    #[schemars(schema_with = "schema::forks")]
     forks: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawAccounts {
+    /// Accounts derived from the mnemonic and funded at genesis
+    #[schemars(with = "u64", range(min = limits::ACCOUNTS.min, max = limits::ACCOUNTS.max))]
     count: Value,
+    /// Balance of each derived account in wei, decimal or 0x-hex
+    #[schemars(schema_with = "schema::wei")]
     balance: Value,
+    #[schemars(with = "AccountKdf")]
     keystore_kdf: Value,
+    /// More genesis accounts, by address
     #[serde(default)]
+    #[schemars(schema_with = "schema::alloc")]
     alloc: Option<BTreeMap<String, RawAllocAccount>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAllocAccount {
+    /// Balance in wei, decimal or 0x-hex
+    #[schemars(required, schema_with = "schema::wei")]
     balance: Option<Value>,
+    /// Account nonce, decimal or 0x-hex
+    #[serde(default)]
+    #[schemars(schema_with = "schema::nonce")]
     nonce: Option<Value>,
+    /// Contract code, 0x-hex
+    #[schemars(regex(pattern = limits::HEX_BYTES))]
     code: Option<String>,
+    /// Storage slots: 0x-hex slot to 0x-hex value
+    #[serde(default)]
+    #[schemars(schema_with = "schema::storage")]
     storage: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct RawValidators {
+    /// Genesis validators, split across the validator nodes
+    #[schemars(with = "u64", range(min = limits::VALIDATORS.min, max = limits::VALIDATORS.max))]
     count: Value,
+    #[schemars(with = "ValidatorKdf")]
     keystore_kdf: Value,
+    /// Withdrawal credentials of the genesis validators
     #[serde(default)]
     withdrawal_credentials: Option<RawWithdrawalCredentials>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawWithdrawalCredentials {
+    /// 0x00: BLS withdrawal keys; 0x01 and 0x02 (compounding): to the address
     #[serde(rename = "type")]
+    #[schemars(schema_with = "schema::withdrawal_type")]
     kind: Value,
+    /// Execution address of 0x01 and 0x02 credentials
     #[serde(default)]
+    #[schemars(schema_with = "schema::optional_address")]
     address: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawNodeGroup {
+    /// Number of nodes in the group
+    #[schemars(with = "u64", range(min = limits::REPLICAS.min, max = limits::REPLICAS.max))]
     replicas: Value,
-    execution: RawClient,
-    consensus: RawClient,
+    execution: RawExecution,
+    consensus: RawConsensus,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawClient {
+struct RawExecution {
+    #[schemars(with = "ExecutionClient")]
+    client: Value,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawConsensus {
+    #[schemars(with = "ConsensusClient")]
     client: Value,
 }
 
@@ -180,7 +276,7 @@ pub struct Network {
 }
 
 /// Consensus mechanism of the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Consensus {
     /// Proof-of-stake: execution + beacon + validator clients.
@@ -188,7 +284,7 @@ pub enum Consensus {
 }
 
 /// Consensus-layer preset ([consensus-specs presets](https://github.com/ethereum/consensus-specs/tree/dev/presets)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// 32 slots per epoch.
@@ -362,7 +458,7 @@ pub struct Accounts {
 }
 
 /// Scrypt strength for account keystores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AccountKdf {
     /// n = 2^18, r = 8, p = 1: what geth writes by default.
@@ -405,7 +501,7 @@ pub enum WithdrawalCredentialsSpec {
 }
 
 /// PBKDF2 strength for EIP-2335 validator keystores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ValidatorKdf {
     /// pbkdf2-sha256 with c = 262144, as the EIP-2335 reference.
@@ -462,10 +558,10 @@ pub struct NodeGroup {
     pub role: Role,
     /// How many nodes.
     pub replicas: u32,
-    /// Execution client name.
-    pub execution_client: String,
-    /// Consensus client name.
-    pub consensus_client: String,
+    /// Execution client.
+    pub execution_client: ExecutionClient,
+    /// Consensus client.
+    pub consensus_client: ConsensusClient,
 }
 
 impl NetworkSpec {
@@ -550,36 +646,75 @@ impl SpecFile {
     }
 }
 
+/// Each group's clients must run the network: its preset, its slot time, its forks.
 fn check_client_limits(spec: &NetworkSpec) -> Result<(), SpecErrors> {
     let mut problems = Vec::new();
     for group in &spec.nodes {
-        let Some(limits) = CONSENSUS_LIMITS
-            .iter()
-            .find(|l| l.client == group.consensus_client)
-        else {
-            continue;
-        };
-        let preset_ok = limits.presets.contains(&spec.network.preset);
-        if !preset_ok || spec.network.slot_seconds < limits.min_slot_seconds {
-            problems.push(SpecProblem::new(
-                format!("nodes.{}.consensus.client", group.role.values_key()),
-                format!(
-                    "{} cannot run network.preset {} with network.slotSeconds {}: {}; use \
-                     network.preset mainnet and slotSeconds >= {}, or another consensus client",
-                    limits.client,
-                    spec.network.preset.as_str(),
-                    spec.network.slot_seconds,
-                    limits.why,
-                    limits.min_slot_seconds
-                ),
-            ));
-        }
+        let key = group.role.values_key();
+        let execution = group.execution_client;
+        let consensus = group.consensus_client;
+        problems.extend(
+            [
+                ("execution", execution.name(), execution.profile()),
+                ("consensus", consensus.name(), consensus.profile()),
+            ]
+            .into_iter()
+            .flat_map(|(layer, client, profile)| {
+                profile_problems(
+                    &spec.network,
+                    &format!("nodes.{key}.{layer}.client"),
+                    client,
+                    profile,
+                )
+            }),
+        );
     }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(SpecErrors(problems))
     }
+}
+
+/// What keeps `client` (at `field`) from running `network`, per its profile.
+fn profile_problems(
+    network: &Network,
+    field: &str,
+    client: &str,
+    profile: ClientProfile,
+) -> Vec<SpecProblem> {
+    let mut problems = Vec::new();
+    if !profile.presets.contains(&network.preset) || network.slot_seconds < profile.min_slot_seconds
+    {
+        problems.push(SpecProblem::new(
+            field,
+            format!(
+                "{client} cannot run network.preset {} with network.slotSeconds {}: {}; use \
+                 network.preset mainnet and slotSeconds >= {}, or another client",
+                network.preset.as_str(),
+                network.slot_seconds,
+                profile.why,
+                profile.min_slot_seconds
+            ),
+        ));
+    }
+    let scheduled = |fork: &Fork| network.forks.at(*fork) != ForkAt::Never;
+    let unknown = Fork::ALL
+        .into_iter()
+        .rfind(|fork| scheduled(fork) && *fork > profile.newest_fork);
+    if let Some(fork) = unknown {
+        problems.push(SpecProblem::new(
+            field,
+            format!(
+                "{client} does not know fork {}, which network.forks schedules ({}); set \
+                 network.forks.{} to never, or pick another client",
+                fork.name(),
+                profile.why,
+                fork.name()
+            ),
+        ));
+    }
+    problems
 }
 
 fn check_validator_split(mut spec: NetworkSpec) -> Result<NetworkSpec, SpecErrors> {
@@ -620,7 +755,8 @@ impl Validator {
         self.problems.push(SpecProblem::new(field, message));
     }
 
-    /// A non-negative integer, given as a JSON number or a decimal string.
+    /// A non-negative whole number, as a JSON number (helm reads values files' numbers as
+    /// doubles, exact below 2^53; `--set` gives 64-bit integers).
     fn integer(&mut self, field: &str, value: &Value) -> Option<u64> {
         let parsed = match value {
             Value::Number(n) => n.as_u64().or_else(|| {
@@ -628,7 +764,6 @@ impl Validator {
                     .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 2f64.powi(53))
                     .map(|f| f as u64)
             }),
-            Value::String(s) => s.trim().parse::<u64>().ok(),
             _ => None,
         };
         if parsed.is_none() {
@@ -641,16 +776,16 @@ impl Validator {
         parsed
     }
 
-    /// A whole number in `min..=max`.
+    /// A whole number in `range`.
     fn bounded(
         &mut self,
         field: &str,
         value: &Value,
-        min: u64,
-        max: u64,
+        range: limits::Range,
         fix: &str,
     ) -> Option<u64> {
         let n = self.integer(field, value)?;
+        let limits::Range { min, max } = range;
         if n < min || n > max {
             self.problem(field, format!("{n} is out of range {min}..={max}; {fix}"));
             return None;
@@ -658,17 +793,24 @@ impl Validator {
         Some(n)
     }
 
-    fn one_of<'a>(&mut self, field: &str, value: &Value, allowed: &[&'a str]) -> Option<&'a str> {
-        let found = value
-            .as_str()
-            .and_then(|s| allowed.iter().find(|a| **a == s).copied());
-        if found.is_none() {
+    /// One of the names `T` deserialises from (a unit enum): the names come from the type.
+    fn choice<T: DeserializeOwned + JsonSchema>(
+        &mut self,
+        field: &str,
+        value: &Value,
+    ) -> Option<T> {
+        let parsed = T::deserialize(value).ok();
+        if parsed.is_none() {
             self.problem(
                 field,
-                format!("{} is not one of {}", show(value), allowed.join(", ")),
+                format!(
+                    "{} is not one of {}",
+                    show(value),
+                    schema::names_of::<T>().join(", ")
+                ),
             );
         }
-        found
+        parsed
     }
 
     fn network(&mut self, raw: &RawNetwork) -> Option<Network> {
@@ -688,7 +830,6 @@ impl Validator {
         };
         let chain_id = self.chain_id(raw);
         let consensus = match raw.consensus.as_str() {
-            Some("pos") => Some(Consensus::Pos),
             Some(other @ ("qbft" | "clique")) => {
                 self.problem(
                     "network.consensus",
@@ -696,39 +837,25 @@ impl Validator {
                 );
                 None
             }
-            _ => {
-                self.problem(
-                    "network.consensus",
-                    format!("{} is not one of pos", show(&raw.consensus)),
-                );
-                None
-            }
+            _ => self.choice("network.consensus", &raw.consensus),
         };
-        let preset = self
-            .one_of("network.preset", &raw.preset, &["mainnet", "minimal"])
-            .map(|p| match p {
-                "mainnet" => Preset::Mainnet,
-                _ => Preset::Minimal,
-            });
+        let preset = self.choice("network.preset", &raw.preset);
         let slot_seconds = self.bounded(
             "network.slotSeconds",
             &raw.slot_seconds,
-            1,
-            60,
+            limits::SLOT_SECONDS,
             "use 12 like mainnet, or 2 to 6 for a fast devnet",
         );
         let genesis_delay = self.bounded(
             "network.genesisDelay",
             &raw.genesis_delay,
-            0,
-            7 * 24 * 3600,
+            limits::GENESIS_DELAY,
             "use the seconds nodes need to start, for example 120",
         );
         let gas_limit = self.bounded(
             "network.gasLimit",
             &raw.gas_limit,
-            5000,
-            i64::MAX as u64,
+            limits::GAS_LIMIT,
             "use a block gas limit such as 60000000",
         );
         let forks = self.forks(&raw.forks);
@@ -753,8 +880,7 @@ impl Validator {
             );
             return None;
         }
-        // Clients store chain ids in 64 bits but JSON tooling loses precision past 2^53.
-        if id > (1 << 53) {
+        if id > limits::CHAIN_ID.max {
             self.problem(
                 "network.chainId",
                 format!("{id} is too large for JSON tooling; use an id below 2^53"),
@@ -792,9 +918,15 @@ impl Validator {
         for fork in Fork::ALL {
             let field = format!("network.forks.{}", fork.name());
             activations[fork as usize] = match raw.get(fork.name()) {
-                None | Some(Value::Null) => ForkAt::Never,
+                None => {
+                    self.problem(
+                        &field,
+                        "missing; set an epoch (0 is genesis) or never".into(),
+                    );
+                    ok = false;
+                    continue;
+                }
                 Some(Value::String(s)) if s == "never" => ForkAt::Never,
-                Some(Value::String(s)) if s == "genesis" => ForkAt::Epoch(0),
                 Some(value) => match self.integer(&field, value) {
                     Some(epoch) => ForkAt::Epoch(epoch),
                     None => {
@@ -850,24 +982,11 @@ impl Validator {
         let count = self.bounded(
             "accounts.count",
             &raw.count,
-            0,
-            1_000_000,
+            limits::ACCOUNTS,
             "fund at most a million derived accounts; use accounts.alloc for more",
         );
         let balance = self.wei("accounts.balance", &raw.balance);
-        let keystore_kdf = self
-            .one_of(
-                "accounts.keystoreKdf",
-                &raw.keystore_kdf,
-                &["standard", "light"],
-            )
-            .map(|k| {
-                if k == "light" {
-                    AccountKdf::Light
-                } else {
-                    AccountKdf::Standard
-                }
-            });
+        let keystore_kdf = self.choice("accounts.keystoreKdf", &raw.keystore_kdf);
         let alloc = self.alloc(raw.alloc.as_ref());
         Some(Accounts {
             count: count? as u32,
@@ -964,7 +1083,7 @@ impl Validator {
             }
         };
         let nonce = match &raw.nonce {
-            Some(value) => Some(self.integer(&format!("{field}.nonce"), value)?),
+            Some(value) => Some(self.nonce(&format!("{field}.nonce"), value)?),
             None => None,
         };
         let code = match &raw.code {
@@ -982,6 +1101,30 @@ impl Validator {
                 .with_code(code)
                 .with_storage(storage),
         )
+    }
+
+    /// A nonce: a JSON number, or a decimal or 0x-hex string (as genesis files write it).
+    fn nonce(&mut self, field: &str, value: &Value) -> Option<u64> {
+        let Value::String(text) = value else {
+            return self.integer(field, value);
+        };
+        match parse_wei(text).map(u64::try_from) {
+            Ok(Ok(nonce)) => Some(nonce),
+            Ok(Err(_)) => {
+                self.problem(
+                    field,
+                    format!("\"{text}\" is larger than a nonce's 64 bits"),
+                );
+                None
+            }
+            Err(why) => {
+                self.problem(
+                    field,
+                    format!("\"{text}\" {}", why.replace("wei", "a nonce")),
+                );
+                None
+            }
+        }
     }
 
     fn hex_bytes(&mut self, field: &str, text: &str) -> Option<Bytes> {
@@ -1025,23 +1168,10 @@ impl Validator {
         let count = self.bounded(
             "validators.count",
             &raw.count,
-            1,
-            2_000_000,
+            limits::VALIDATORS,
             "a network needs at least one genesis validator",
         );
-        let keystore_kdf = self
-            .one_of(
-                "validators.keystoreKdf",
-                &raw.keystore_kdf,
-                &["standard", "fast"],
-            )
-            .map(|k| {
-                if k == "fast" {
-                    ValidatorKdf::Fast
-                } else {
-                    ValidatorKdf::Standard
-                }
-            });
+        let keystore_kdf = self.choice("validators.keystoreKdf", &raw.keystore_kdf);
         let withdrawal_credentials =
             self.withdrawal_credentials(raw.withdrawal_credentials.as_ref());
         Some(Validators {
@@ -1059,11 +1189,20 @@ impl Validator {
             return Some(WithdrawalCredentialsSpec::Bls);
         };
         let field = "validators.withdrawalCredentials";
-        let kind = self.one_of(
-            &format!("{field}.type"),
-            &raw.kind,
-            &["0x00", "0x01", "0x02"],
-        )?;
+        let kind = match raw.kind.as_str() {
+            Some(kind) if limits::WITHDRAWAL_TYPES.contains(&kind) => kind,
+            _ => {
+                self.problem(
+                    &format!("{field}.type"),
+                    format!(
+                        "{} is not one of {}",
+                        show(&raw.kind),
+                        limits::WITHDRAWAL_TYPES.join(", ")
+                    ),
+                );
+                return None;
+            }
+        };
         let address = raw.address.as_deref().filter(|a| !a.is_empty());
         match (kind, address) {
             ("0x00", None) => Some(WithdrawalCredentialsSpec::Bls),
@@ -1113,35 +1252,20 @@ impl Validator {
                 ok = false;
                 continue;
             };
-            // A network needs validator nodes; bootnode and RPC groups may be empty.
-            let min = u64::from(role == Role::Validator);
             let replicas = self.bounded(
                 &format!("{field}.replicas"),
                 &g.replicas,
-                min,
-                1000,
-                if min == 1 {
-                    "a network needs at least one validator node"
-                } else {
-                    "use 0 to 1000"
-                },
+                limits::REPLICAS,
+                "every network has at least one node of each group",
             );
-            let el = self.one_of(
-                &format!("{field}.execution.client"),
-                &g.execution.client,
-                EXECUTION_CLIENTS,
-            );
-            let cl = self.one_of(
-                &format!("{field}.consensus.client"),
-                &g.consensus.client,
-                CONSENSUS_CLIENTS,
-            );
+            let el = self.choice(&format!("{field}.execution.client"), &g.execution.client);
+            let cl = self.choice(&format!("{field}.consensus.client"), &g.consensus.client);
             match (replicas, el, cl) {
                 (Some(replicas), Some(el), Some(cl)) => groups.push(NodeGroup {
                     role,
                     replicas: replicas as u32,
-                    execution_client: el.into(),
-                    consensus_client: cl.into(),
+                    execution_client: el,
+                    consensus_client: cl,
                 }),
                 _ => ok = false,
             }
@@ -1152,7 +1276,6 @@ impl Validator {
 
 /// Parses wei from a decimal or 0x-hex string, rejecting overflow past 256 bits.
 pub fn parse_wei(text: &str) -> Result<U256, String> {
-    let text = text.trim();
     let (digits, radix) = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         Some(hex) => (hex, 16),
         None => (text, 10),

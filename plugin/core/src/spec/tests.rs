@@ -1,6 +1,7 @@
 //! Spec validation: the chart defaults pass, and every bad input names its field and the fix.
 
 use super::*;
+use crate::clients::ConsensusClient;
 use serde_json::json;
 
 /// The spec JSON the chart renders for its default values (`helm template … --show-only
@@ -207,7 +208,10 @@ fn zero_validator_nodes() {
     let msg = rejected(|v| v["nodes"]["validators"]["replicas"] = json!(0));
     assert_mentions(
         &msg,
-        &["nodes.validators.replicas", "at least one validator node"],
+        &[
+            "nodes.validators.replicas",
+            "at least one node of each group",
+        ],
     );
 }
 
@@ -419,7 +423,10 @@ fn prysm_runs_the_mainnet_preset_with_slots_of_two_seconds_or_more() {
         v["nodes"]["validators"]["consensus"]["client"] = json!("prysm");
         v["network"]["slotSeconds"] = json!(2);
     });
-    assert_eq!(spec.group(Role::Validator).consensus_client, "prysm");
+    assert_eq!(
+        spec.group(Role::Validator).consensus_client,
+        ConsensusClient::Prysm
+    );
     let m = rejected(|v| {
         v["nodes"]["rpc"]["consensus"]["client"] = json!("prysm");
         v["network"]["preset"] = json!("minimal");
@@ -436,4 +443,88 @@ fn prysm_runs_the_mainnet_preset_with_slots_of_two_seconds_or_more() {
         &m,
         &["nodes.bootnodes.consensus.client", "slotSeconds 1", ">= 2"],
     );
+}
+
+/// The table of values that ci/chart-test.sh also runs through `helm template`.
+const VALUES_TABLE: &str = include_str!("../../../tests/fixtures/bad-values.yaml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValuesTable {
+    refused: Vec<RefusedCase>,
+    accepted: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefusedCase {
+    field: String,
+    by: String,
+    values: Value,
+}
+
+/// `patch` merged into `base` as helm merges a values file onto the defaults.
+fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(base), Value::Object(patch)) => {
+            for (key, value) in patch {
+                merge(base.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (base, patch) => *base = patch.clone(),
+    }
+}
+
+fn validate_with(values: &Value) -> Result<NetworkSpec, SpecErrors> {
+    let mut spec = defaults();
+    merge(&mut spec, values);
+    SpecFile::from_json(&spec.to_string()).and_then(|f| f.validate())
+}
+
+#[test]
+fn the_values_table_is_refused_and_accepted_as_it_says() {
+    let table: ValuesTable = serde_yaml::from_str(VALUES_TABLE).unwrap();
+    let mut wrong = Vec::new();
+    for case in &table.refused {
+        assert!(
+            ["schema", "ethnet"].contains(&case.by.as_str()),
+            "by: {}",
+            case.by
+        );
+        match validate_with(&case.values) {
+            Ok(_) => wrong.push(format!("{}: accepted {}", case.field, case.values)),
+            Err(errors) if !errors.0.iter().any(|p| p.field == case.field) => {
+                wrong.push(format!("{}: refused as {errors}", case.field))
+            }
+            Err(_) => {}
+        }
+    }
+    for values in &table.accepted {
+        if let Err(errors) = validate_with(values) {
+            wrong.push(format!("{values}: {errors}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(table.refused.len() > 40 && table.accepted.len() > 5);
+}
+
+#[test]
+fn a_client_that_does_not_know_a_scheduled_fork_is_refused() {
+    let spec = accepted(|_| {});
+    let profile = crate::clients::ClientProfile {
+        newest_fork: Fork::Electra,
+        ..ConsensusClient::Prysm.profile()
+    };
+    let problems = profile_problems(&spec.network, "nodes.rpc.consensus.client", "old", profile);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_mentions(
+        &problems[0].message,
+        &["old does not know fork fulu", "network.forks.fulu to never"],
+    );
+    let without_fulu = spec.network.forks.clone().with(Fork::Fulu, ForkAt::Never);
+    let network = Network {
+        forks: without_fulu,
+        ..spec.network
+    };
+    assert!(profile_problems(&network, "f", "old", profile).is_empty());
 }
