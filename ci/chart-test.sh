@@ -202,6 +202,27 @@ while read -r id by field; do
   fi
 done <"$OUT/table/cases"
 
+echo "== every artifact file the chart reads is one ethnet makes (ci/chart_keys.py)"
+# A real network's artifacts and the objects ethnet seeds from them, against the chart rendered
+# with that network's values, for each consensus client and with the optional readers on.
+keys_art="$OUT/keys-art"
+if HELM_BIN="$HELM_4_1" "$ETHNET_BIN" generate --out "$keys_art" --seed chart-keys --genesis-time 1800000000 \
+  --set accounts.keystoreKdf=light --set accounts.count=2 --set validators.keystoreKdf=fast >/dev/null &&
+  "$ETHNET_BIN" seed "$keys_art" --release keys >"$OUT/keys-seeded.yaml"; then
+  for cl in prysm lighthouse lodestar; do
+    "$HELM_4_1" template keys "$CHART" -f "$keys_art/ethnet-values.yaml" --set ethstats.enabled=true \
+      --set dora.enabled=true --set nodes.bootnodes.consensus.client=$cl \
+      --set nodes.validators.consensus.client=$cl --set nodes.rpc.consensus.client=$cl >"$OUT/keys-$cl.yaml"
+    check "chart reads only what ethnet makes ($cl)" python3 ci/chart_keys.py "$OUT/keys-$cl.yaml" "$OUT/keys-seeded.yaml"
+  done
+  for key in genesis.ssz.gz config.yaml el-nodekey cl-peer-id.json jwt.hex secret; do
+    reject "chart_keys catches a missing $key" python3 ci/chart_keys.py "$OUT/keys-prysm.yaml" \
+      "$OUT/keys-seeded.yaml" --drop "$key"
+  done
+else
+  fail "ethnet generate/seed for the key check"
+fi
+
 echo "== chart-only values refused by values.schema.json and _preflight.tpl (Helm 3.16 and 4.1)"
 # shellcheck disable=SC2054 # one element may set several values, helm style
 bad_inputs=(

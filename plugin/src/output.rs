@@ -10,7 +10,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::core::artifacts::{ArtifactFile, Manifest, GENESIS_JSON, MANIFEST_FILE};
+use crate::core::artifacts::{keys, sets, ArtifactFile, Manifest, MANIFEST_FILE};
 
 /// Errors of the artifacts directory.
 #[derive(Debug, thiserror::Error)]
@@ -220,7 +220,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
 
 /// Reads the execution genesis of an artifacts directory.
 pub fn read_genesis(dir: &Path) -> Result<alloy_genesis::Genesis, OutputError> {
-    read_genesis_file(&dir.join(GENESIS_JSON))
+    read_genesis_file(&dir.join(sets::GENESIS).join(keys::GENESIS_JSON))
 }
 
 /// Fields every geth-format genesis.json has: geth requires `gasLimit`, `difficulty` and

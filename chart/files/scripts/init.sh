@@ -46,9 +46,8 @@ t=/data/testnet
 mkdir -p "$t" /run/ethnet/node
 # Made here, by the pods' user: a directory the kubelet makes for a subPath mount is root's.
 for d in ${DATA_DIRS:-}; do mkdir -p "/data/$d"; done
-for f in config.yaml genesis.json; do
-  put "$g/$f" "$t/$f"
-done
+put "$g/config.yaml" "$t/config.yaml"
+put "$g/genesis.json" "$t/genesis.json"
 gunzip -c "$g/genesis.ssz.gz" > "$t/genesis.ssz.tmp" && mv -f "$t/genesis.ssz.tmp" "$t/genesis.ssz"
 block=0
 [ -f "$g/deposit_contract_block.txt" ] && block=$(cat "$g/deposit_contract_block.txt")

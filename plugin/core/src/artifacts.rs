@@ -35,16 +35,80 @@ use super::{
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Helm values file carrying the public identities (`-f DIR/ethnet-values.yaml`).
 pub const VALUES_FILE: &str = "ethnet-values.yaml";
-/// Execution genesis, inside the `genesis` set.
-pub const GENESIS_JSON: &str = "genesis/genesis.json";
-/// Genesis block hash, inside the `genesis` set.
-pub const GENESIS_HASH: &str = "genesis/genesis-hash";
 /// Directory of the Secret sets.
 pub const SECRETS_DIR: &str = "secrets";
-/// Consensus config, inside the `genesis` set (lighthouse testnet-dir name).
-pub const CL_CONFIG: &str = "genesis/config.yaml";
-/// Gzipped genesis state, inside the `genesis` set (a ConfigMap's binaryData).
-pub const GENESIS_SSZ_GZ: &str = "genesis/genesis.ssz.gz";
+
+/// The artifact sets: each is one ConfigMap or Secret `<release>-<set>` and one directory of
+/// the artifacts directory (`<set>/`, or `secrets/<set>/` for a Secret).
+pub mod sets {
+    /// The public genesis files (a ConfigMap).
+    pub const GENESIS: &str = "genesis";
+    /// The engine API's JWT secret.
+    pub const JWT: &str = "jwt";
+    /// The mnemonic and the funded accounts' keystores.
+    pub const ACCOUNTS: &str = "accounts";
+    /// The ethstats dashboard's secret.
+    pub const ETHSTATS: &str = "ethstats";
+    /// Prefix of the sets holding one node's keys: `node-<name>`.
+    pub const NODE_PREFIX: &str = "node-";
+}
+
+/// The keys (file names) inside the sets, as the chart's templates and init script read them;
+/// ci/chart-test.sh checks every name they read against objects made from these.
+pub mod keys {
+    /// Execution genesis (`genesis`).
+    pub const GENESIS_JSON: &str = "genesis.json";
+    /// Genesis block hash (`genesis`).
+    pub const GENESIS_HASH: &str = "genesis-hash";
+    /// Consensus config (`genesis`; lighthouse's testnet-dir name).
+    pub const CL_CONFIG: &str = "config.yaml";
+    /// Gzipped genesis state (`genesis`; a ConfigMap's binaryData).
+    pub const GENESIS_SSZ_GZ: &str = "genesis.ssz.gz";
+    /// Genesis validators root (`genesis`).
+    pub const GENESIS_VALIDATORS_ROOT: &str = "genesis-validators-root";
+    /// lighthouse --testnet-dir reads these three beside config.yaml (`genesis`).
+    pub const DEPLOY_BLOCK: &str = "deploy_block.txt";
+    /// Block of the deposit contract (`genesis`).
+    pub const DEPOSIT_CONTRACT_BLOCK: &str = "deposit_contract_block.txt";
+    /// Hash of that block (`genesis`).
+    pub const DEPOSIT_CONTRACT_BLOCK_HASH: &str = "deposit_contract_block_hash.txt";
+    /// Engine API secret, hex (`jwt`).
+    pub const JWT: &str = "jwt.hex";
+    /// BIP-39 mnemonic (`accounts`).
+    pub const MNEMONIC: &str = "mnemonic";
+    /// Ethstats secret (`ethstats`).
+    pub const ETHSTATS_SECRET: &str = "secret";
+    /// geth's node key, hex (`node-<name>`).
+    pub const EL_NODEKEY: &str = "el-nodekey";
+    /// The consensus libp2p secp256k1 key, raw (`node-<name>`).
+    pub const CL_NETWORK_KEY: &str = "cl-network-key";
+    /// lodestar's peer-id.json (`node-<name>`).
+    pub const CL_PEER_ID: &str = "cl-peer-id.json";
+
+    /// Ending of a keystore's key: `<address>.json` (`accounts`), `<0xpubkey>.json`
+    /// (`node-<name>`, where the init script finds a validator's keystores by it).
+    pub const KEYSTORE_SUFFIX: &str = ".json";
+
+    /// A funded account's keystore (`accounts`).
+    pub fn account_keystore(checksummed_address: &str) -> String {
+        format!("{checksummed_address}{KEYSTORE_SUFFIX}")
+    }
+
+    /// A funded account's keystore password (`accounts`).
+    pub fn account_password(checksummed_address: &str) -> String {
+        format!("{checksummed_address}.password")
+    }
+
+    /// A validator's EIP-2335 keystore (`node-<name>`); `pubkey` is 0x-hex.
+    pub fn validator_keystore(pubkey: &str) -> String {
+        format!("{pubkey}{KEYSTORE_SUFFIX}")
+    }
+
+    /// A validator keystore's password (`node-<name>`).
+    pub fn validator_password(pubkey: &str) -> String {
+        format!("{pubkey}.txt")
+    }
+}
 /// The uncompressed genesis state, beside the sets, for running clients from the directory.
 pub const GENESIS_SSZ: &str = "genesis.ssz";
 /// What Kubernetes stores at most in one ConfigMap or Secret.
@@ -498,7 +562,7 @@ pub fn validator_keys_digest<'a>(keys: impl IntoIterator<Item = &'a String>) -> 
     use sha2::{Digest, Sha256};
     let mut pubkeys: Vec<&str> = keys
         .into_iter()
-        .filter_map(|key| key.strip_suffix(".json"))
+        .filter_map(|key| key.strip_suffix(keys::KEYSTORE_SUFFIX))
         .filter(|stem| stem.starts_with("0x"))
         .collect();
     if pubkeys.is_empty() {
@@ -524,6 +588,44 @@ pub struct ArtifactFile {
     pub contents: Zeroizing<Vec<u8>>,
     /// Whether it holds a secret (written 0600, seeded as a Secret).
     pub secret: bool,
+}
+
+impl ArtifactFile {
+    /// `key` of the public set `set` (a ConfigMap): `<set>/<key>`.
+    pub fn public(set: &str, key: &str, contents: Vec<u8>) -> Self {
+        Self {
+            path: format!("{set}/{key}"),
+            contents: Zeroizing::new(contents),
+            secret: false,
+        }
+    }
+
+    /// `key` of the secret set `set` (a Secret): `secrets/<set>/<key>`.
+    pub fn secret(set: &str, key: &str, contents: Vec<u8>) -> Self {
+        Self {
+            path: format!("{SECRETS_DIR}/{set}/{key}"),
+            contents: Zeroizing::new(contents),
+            secret: true,
+        }
+    }
+
+    /// The set and key of a file in a set; `None` for the files beside the sets (the manifest,
+    /// the values file, the uncompressed state).
+    pub fn set_and_key(&self) -> Option<(&str, &str)> {
+        let path = match self.secret {
+            true => self.path.strip_prefix(SECRETS_DIR)?.strip_prefix('/')?,
+            false => self.path.as_str(),
+        };
+        path.split_once('/')
+    }
+
+    fn object_kind(&self) -> ObjectKind {
+        if self.secret {
+            ObjectKind::Secret
+        } else {
+            ObjectKind::ConfigMap
+        }
+    }
 }
 
 impl Artifacts {
@@ -594,11 +696,6 @@ impl Artifacts {
 
     /// Files of the object sets (everything but the manifest and values file).
     fn data_files(&self) -> Vec<ArtifactFile> {
-        let secret = |path: String, contents: Vec<u8>| ArtifactFile {
-            path: format!("{SECRETS_DIR}/{path}"),
-            contents: Zeroizing::new(contents),
-            secret: true,
-        };
         let genesis = GenesisFiles {
             el_genesis: &self.el_genesis,
             genesis_hash: self.genesis_hash,
@@ -608,25 +705,33 @@ impl Artifacts {
         };
         let mut files = genesis.files();
         files.extend([
-            secret(
-                "jwt/jwt.hex".into(),
+            ArtifactFile::secret(
+                sets::JWT,
+                keys::JWT,
                 hex::encode(self.jwt_secret.as_ref()).into_bytes(),
             ),
-            secret(
-                format!("{ACCOUNTS_SET}/mnemonic"),
+            ArtifactFile::secret(
+                sets::ACCOUNTS,
+                keys::MNEMONIC,
                 self.mnemonic.to_string().into_bytes(),
             ),
-            secret(
-                "ethstats/secret".into(),
+            ArtifactFile::secret(
+                sets::ETHSTATS,
+                keys::ETHSTATS_SECRET,
                 self.ethstats_secret.as_bytes().to_vec(),
             ),
         ]);
         for a in &self.accounts {
             let name = a.account.address.to_checksum(None);
             let keystore = serde_json::to_vec(&a.keystore).expect("keystores serialize");
-            files.push(secret(format!("{ACCOUNTS_SET}/{name}.json"), keystore));
-            files.push(secret(
-                format!("{ACCOUNTS_SET}/{name}.password"),
+            files.push(ArtifactFile::secret(
+                sets::ACCOUNTS,
+                &keys::account_keystore(&name),
+                keystore,
+            ));
+            files.push(ArtifactFile::secret(
+                sets::ACCOUNTS,
+                &keys::account_password(&name),
                 a.password.as_bytes().to_vec(),
             ));
         }
@@ -636,9 +741,14 @@ impl Artifacts {
             {
                 let pubkey = format!("0x{}", hex::encode(v.key.pubkey));
                 let keystore = serde_json::to_vec(&v.keystore).expect("keystores serialize");
-                files.push(secret(format!("{dir}/{pubkey}.json"), keystore));
-                files.push(secret(
-                    format!("{dir}/{pubkey}.txt"),
+                files.push(ArtifactFile::secret(
+                    &dir,
+                    &keys::validator_keystore(&pubkey),
+                    keystore,
+                ));
+                files.push(ArtifactFile::secret(
+                    &dir,
+                    &keys::validator_password(&pubkey),
                     v.password.as_bytes().to_vec(),
                 ));
             }
@@ -687,30 +797,26 @@ struct GenesisFiles<'a> {
 
 impl GenesisFiles<'_> {
     fn files(&self) -> Vec<ArtifactFile> {
-        let public = |path: &str, contents: Vec<u8>| ArtifactFile {
-            path: path.into(),
-            contents: Zeroizing::new(contents),
-            secret: false,
-        };
+        let public =
+            |key: &str, contents: Vec<u8>| ArtifactFile::public(sets::GENESIS, key, contents);
         let genesis_json =
             serde_json::to_vec_pretty(self.el_genesis).expect("the genesis serializes");
         let hash = self.genesis_hash.to_string().into_bytes();
         vec![
-            public(GENESIS_JSON, genesis_json),
-            public(GENESIS_HASH, hash.clone()),
-            public(CL_CONFIG, self.cl_config_yaml.as_bytes().to_vec()),
-            public(GENESIS_SSZ_GZ, self.cl_genesis_gz.to_vec()),
+            public(keys::GENESIS_JSON, genesis_json),
+            public(keys::GENESIS_HASH, hash.clone()),
+            public(keys::CL_CONFIG, self.cl_config_yaml.as_bytes().to_vec()),
+            public(keys::GENESIS_SSZ_GZ, self.cl_genesis_gz.to_vec()),
             public(
-                "genesis/genesis-validators-root",
+                keys::GENESIS_VALIDATORS_ROOT,
                 self.cl_genesis
                     .genesis_validators_root
                     .to_string()
                     .into_bytes(),
             ),
-            // lighthouse --testnet-dir reads these three beside config.yaml.
-            public("genesis/deploy_block.txt", b"0".to_vec()),
-            public("genesis/deposit_contract_block.txt", b"0".to_vec()),
-            public("genesis/deposit_contract_block_hash.txt", hash),
+            public(keys::DEPLOY_BLOCK, b"0".to_vec()),
+            public(keys::DEPOSIT_CONTRACT_BLOCK, b"0".to_vec()),
+            public(keys::DEPOSIT_CONTRACT_BLOCK_HASH, hash),
         ]
     }
 }
@@ -727,17 +833,10 @@ struct SetSize {
 fn set_sizes(files: &[ArtifactFile]) -> Vec<SetSize> {
     let mut sizes: BTreeMap<(String, ObjectKind), usize> = BTreeMap::new();
     for file in files {
-        let path = file
-            .path
-            .strip_prefix(&format!("{SECRETS_DIR}/"))
-            .unwrap_or(&file.path);
-        if let Some((set, _)) = path.split_once('/') {
-            let kind = if file.secret {
-                ObjectKind::Secret
-            } else {
-                ObjectKind::ConfigMap
-            };
-            *sizes.entry((set.to_string(), kind)).or_default() += file.contents.len();
+        if let Some((set, _)) = file.set_and_key() {
+            *sizes
+                .entry((set.to_string(), file.object_kind()))
+                .or_default() += file.contents.len();
         }
     }
     sizes
@@ -757,7 +856,7 @@ fn planned_secret_sizes(spec: &NetworkSpec) -> Vec<SetSize> {
     let account =
         keystore::keystore_json_len(ScryptParams::of(spec.accounts.keystore_kdf)) + PASSWORD_LEN;
     let mut sizes = vec![SetSize {
-        set: ACCOUNTS_SET.into(),
+        set: sets::ACCOUNTS.into(),
         kind: ObjectKind::Secret,
         size: SMALL_FILES_ALLOWANCE
             .saturating_add((spec.accounts.count as usize).saturating_mul(account)),
@@ -797,7 +896,7 @@ fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize]) -> Result<(), CoreError> {
         // What makes the object this large, and how many of those fit, from the share of its
         // size each one takes.
         let validators = spec.validators.count as usize;
-        let (field, count, held, spread, advice) = if set == ACCOUNTS_SET {
+        let (field, count, held, spread, advice) = if set == sets::ACCOUNTS {
             let accounts = spec.accounts.count as usize;
             (
                 "accounts.count",
@@ -806,7 +905,7 @@ fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize]) -> Result<(), CoreError> {
                 1,
                 "lower accounts.count",
             )
-        } else if let Some(node) = set.strip_prefix(NODE_SET_PREFIX) {
+        } else if let Some(node) = set.strip_prefix(sets::NODE_PREFIX) {
             let held = (0..)
                 .zip(&split)
                 .find(|&(ordinal, _)| Role::Validator.node_name(ordinal) == node)
@@ -842,32 +941,26 @@ fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize]) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// The set (Secret `<release>-accounts`) of the mnemonic and the funded accounts' keystores.
-pub const ACCOUNTS_SET: &str = "accounts";
-
-/// Prefix of the sets holding one node's keys: `node-<name>`.
-pub const NODE_SET_PREFIX: &str = "node-";
-
 /// Name of the set (Secret `<release>-node-<name>`) holding one node's keys.
 pub fn node_set(node: &str) -> String {
-    format!("{NODE_SET_PREFIX}{node}")
+    format!("{}{node}", sets::NODE_PREFIX)
 }
 
 /// The Secret files of one node's P2P identity (its validator keystores aside).
 pub fn node_identity_files(node: &Node) -> Vec<ArtifactFile> {
-    let secret = |key: &str, contents: Vec<u8>| ArtifactFile {
-        path: format!("{SECRETS_DIR}/{}/{key}", node_set(&node.name)),
-        contents: Zeroizing::new(contents),
-        secret: true,
-    };
+    let set = node_set(&node.name);
+    let secret = |key: &str, contents: Vec<u8>| ArtifactFile::secret(&set, key, contents);
     vec![
         secret(
-            "el-nodekey",
+            keys::EL_NODEKEY,
             identity::geth_nodekey_file(&node.keys.execution).into_bytes(),
         ),
-        secret("cl-network-key", node.keys.consensus.to_bytes().to_vec()),
         secret(
-            "cl-peer-id.json",
+            keys::CL_NETWORK_KEY,
+            node.keys.consensus.to_bytes().to_vec(),
+        ),
+        secret(
+            keys::CL_PEER_ID,
             identity::lodestar_peer_id_json(&node.keys.consensus).into_bytes(),
         ),
     ]
@@ -1005,18 +1098,10 @@ fn objects_of(files: &[ArtifactFile]) -> Vec<ObjectSummary> {
     let mut objects: Vec<ObjectSummary> = Vec::new();
     let mut contents: BTreeMap<(String, ObjectKind), BTreeMap<&str, &[u8]>> = BTreeMap::new();
     for file in files {
-        let path = file
-            .path
-            .strip_prefix(&format!("{SECRETS_DIR}/"))
-            .unwrap_or(&file.path);
-        let Some((set, key)) = path.split_once('/') else {
+        let Some((set, key)) = file.set_and_key() else {
             continue;
         };
-        let kind = if file.secret {
-            ObjectKind::Secret
-        } else {
-            ObjectKind::ConfigMap
-        };
+        let kind = file.object_kind();
         contents
             .entry((set.to_string(), kind))
             .or_default()

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::{
     cli::{InspectArgs, OutputFormat},
     core::{
-        artifacts::{ClSummary, NodeSummary, SECRETS_DIR},
+        artifacts::{sets, ClSummary, NodeSummary, SECRETS_DIR},
         genesis_hash::genesis_hash,
     },
     output,
@@ -97,7 +97,7 @@ pub(super) fn run(args: InspectArgs) -> anyhow::Result<()> {
 
 /// Decrypts each funded account's keystore with its password file.
 fn private_keys(dir: &std::path::Path, addresses: &[String]) -> anyhow::Result<Vec<PrivateKey>> {
-    let accounts = dir.join(SECRETS_DIR).join("accounts");
+    let accounts = dir.join(SECRETS_DIR).join(sets::ACCOUNTS);
     addresses
         .iter()
         .map(|address| {

@@ -68,11 +68,12 @@ fn account_private_key(
     address: &str,
     read: impl Fn(&str) -> anyhow::Result<Vec<u8>>,
 ) -> anyhow::Result<String> {
+    use crate::core::artifacts::keys;
     use anyhow::Context;
     let keystore: crate::core::keystore::Keystore =
-        serde_json::from_slice(&read(&format!("{address}.json"))?)
+        serde_json::from_slice(&read(&keys::account_keystore(address))?)
             .with_context(|| format!("parsing the keystore of {address}"))?;
-    let password = String::from_utf8(read(&format!("{address}.password"))?)
+    let password = String::from_utf8(read(&keys::account_password(address))?)
         .with_context(|| format!("the password of {address} is not UTF-8"))?;
     let secret = crate::core::keystore::decrypt(&keystore, &password)
         .with_context(|| format!("opening the keystore of {address}"))?;

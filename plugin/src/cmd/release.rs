@@ -12,7 +12,7 @@ use anyhow::{bail, Context};
 
 use crate::{
     cli::{AccountsArgs, OutputFormat, ReleaseArgs, StatusArgs, UninstallArgs},
-    core::Manifest,
+    core::{artifacts::sets, Manifest},
     health::{
         check_network_via, Check, Expectations, NodeEndpoints, RpcClient, Transport, Verdict,
     },
@@ -462,7 +462,7 @@ pub(super) fn accounts(args: AccountsArgs) -> anyhow::Result<()> {
         let secrets = match args.show_private_keys {
             true => Some(
                 ArtifactStore::new(client.clone(), &namespace, &args.release)
-                    .secret_data("accounts")
+                    .secret_data(sets::ACCOUNTS)
                     .await?
                     .context("the accounts Secret is gone")?,
             ),
