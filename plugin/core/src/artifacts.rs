@@ -590,20 +590,29 @@ pub struct ArtifactFile {
     pub secret: bool,
 }
 
+/// Where `key` of the set `set` lives in the artifacts directory: `<set>/<key>` for a
+/// ConfigMap's, `secrets/<set>/<key>` for a Secret's. [`ArtifactFile::set_and_key`] inverts it.
+pub fn file_path(kind: ObjectKind, set: &str, key: &str) -> String {
+    match kind {
+        ObjectKind::ConfigMap => format!("{set}/{key}"),
+        ObjectKind::Secret => format!("{SECRETS_DIR}/{set}/{key}"),
+    }
+}
+
 impl ArtifactFile {
-    /// `key` of the public set `set` (a ConfigMap): `<set>/<key>`.
+    /// `key` of the public set `set` (a ConfigMap).
     pub fn public(set: &str, key: &str, contents: Vec<u8>) -> Self {
         Self {
-            path: format!("{set}/{key}"),
+            path: file_path(ObjectKind::ConfigMap, set, key),
             contents: Zeroizing::new(contents),
             secret: false,
         }
     }
 
-    /// `key` of the secret set `set` (a Secret): `secrets/<set>/<key>`.
+    /// `key` of the secret set `set` (a Secret).
     pub fn secret(set: &str, key: &str, contents: Vec<u8>) -> Self {
         Self {
-            path: format!("{SECRETS_DIR}/{set}/{key}"),
+            path: file_path(ObjectKind::Secret, set, key),
             contents: Zeroizing::new(contents),
             secret: true,
         }

@@ -9,7 +9,7 @@ use k8s_openapi::{
     ByteString,
 };
 
-use crate::core::artifacts::{object_digest, ArtifactFile, Manifest, ObjectKind, SECRETS_DIR};
+use crate::core::artifacts::{file_path, object_digest, ArtifactFile, Manifest, ObjectKind};
 
 /// Field manager and `app.kubernetes.io/managed-by` value of every object ethnet writes.
 pub const MANAGER: &str = "ethnet";
@@ -179,10 +179,7 @@ pub fn objects(
         let meta = metadata(release, namespace, &object.set);
         let mut files = BTreeMap::new();
         for key in &object.keys {
-            let path = match object.kind {
-                ObjectKind::ConfigMap => format!("{}/{key}", object.set),
-                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
-            };
+            let path = file_path(object.kind, &object.set, key);
             let contents = read(&path).map_err(|source| ObjectsError::Read {
                 path: path.clone(),
                 source,
@@ -248,13 +245,10 @@ pub fn objects_from_files(
     let mut present = manifest.clone();
     // Only the objects these files hold (a reuse writes just its new nodes' Secrets).
     present.objects.retain(|object| {
-        object.keys.iter().all(|key| {
-            let path = match object.kind {
-                ObjectKind::ConfigMap => format!("{}/{key}", object.set),
-                ObjectKind::Secret => format!("{SECRETS_DIR}/{}/{key}", object.set),
-            };
-            by_path.contains_key(path.as_str())
-        })
+        object
+            .keys
+            .iter()
+            .all(|key| by_path.contains_key(file_path(object.kind, &object.set, key).as_str()))
     });
     objects(&present, release, namespace, |path| {
         by_path
@@ -372,6 +366,49 @@ mod tests {
             objects(&artifacts.manifest(), "devnet", Some("chain"), read).unwrap(),
             artifacts,
         )
+    }
+
+    /// The directory writer and seed's reader mirror each other: objects read back from a
+    /// written directory are the ones built from the files in memory, the manifest reads back
+    /// equal, and every file comes back with its bytes and its secrecy.
+    #[test]
+    fn a_written_directory_reads_back_as_the_same_objects() {
+        let (from_memory, artifacts) = seeded_objects();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("net");
+        let files = artifacts.files();
+        crate::output::write_artifacts(&dir, &files, false).unwrap();
+
+        let manifest = crate::output::read_manifest(&dir).unwrap();
+        assert_eq!(manifest, artifacts.manifest());
+        let read = |path: &str| crate::output::read_inside(&dir, path);
+        let from_disk = objects(&manifest, "devnet", Some("chain"), read).unwrap();
+        assert_eq!(to_yaml(&from_disk).unwrap(), to_yaml(&from_memory).unwrap());
+        assert_eq!(
+            from_disk,
+            objects_from_files(&manifest, &files, "devnet", Some("chain"))
+        );
+        for file in &files {
+            let on_disk = crate::output::read_inside(&dir, &file.path).unwrap();
+            assert_eq!(on_disk, *file.contents, "{}", file.path);
+            let listed = file.set_and_key().is_some_and(|(set, key)| {
+                manifest.objects.iter().any(|o| {
+                    o.set == set
+                        && o.keys.iter().any(|k| k == key)
+                        && (o.kind == ObjectKind::Secret) == file.secret
+                })
+            });
+            let beside = [
+                crate::core::artifacts::MANIFEST_FILE,
+                crate::core::artifacts::VALUES_FILE,
+                crate::core::artifacts::GENESIS_SSZ,
+            ];
+            assert!(
+                listed || beside.contains(&file.path.as_str()),
+                "{} is neither listed nor beside the sets",
+                file.path
+            );
+        }
     }
 
     #[test]
