@@ -101,18 +101,7 @@ start() { # <label> <logfile> <command...>: starts in the background, records th
 
 # ---------------------------------------------------------------- helpers
 port_free() { # <port>: TCP and UDP both bindable on 127.0.0.1
-  python3 - "$1" <<'EOF'
-import socket, sys
-p = int(sys.argv[1])
-for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-    s = socket.socket(socket.AF_INET, kind)
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        sys.exit(1)
-    finally:
-        s.close()
-EOF
+  python3 "$ROOT/ci/e2e/port_free.py" "$1"
 }
 
 pick_base_port() { # <count>: prints a base port such that base..base+count-1 are free
@@ -206,13 +195,7 @@ case "$CORRUPT" in
     log "CORRUPTED: wrong password in $pw" ;;
   genesis-alloc) # the last node (rpc-0) gets a genesis.json with one alloc balance + 1 wei
     GENESIS_JSON[N-1]=$WORK/genesis-corrupt.json
-    python3 - "$NET/genesis/genesis.json" "${GENESIS_JSON[N-1]}" <<'PYEOF'
-import json, sys
-g = json.load(open(sys.argv[1]))
-addr = sorted(a for a, v in g["alloc"].items() if "code" not in v)[0]
-g["alloc"][addr]["balance"] = hex(int(g["alloc"][addr]["balance"], 0) + 1)
-json.dump(g, open(sys.argv[2], "w"))
-PYEOF
+    python3 "$ROOT/ci/e2e/corrupt_alloc.py" "$NET/genesis/genesis.json" "${GENESIS_JSON[N-1]}"
     log "CORRUPTED: ${NODES[N-1]} uses a genesis.json with a changed alloc" ;;
   *) die "unknown E2E_CORRUPT=$CORRUPT (keystore-password | genesis-alloc)" ;;
 esac
@@ -402,7 +385,8 @@ done
 log "every node: block 0 = $GENESIS_HASH, genesis_validators_root = $GVR, head fork = Fulu ($FULU_VERSION), enode and peer ids = ethnet's"
 
 # Transactions signed with ethnet's funded accounts (keystore + password from secrets/accounts,
-# signed here with eth-keyfile/eth-keys, EIP-155), sent to the RPC node, checked on another node.
+# signed by ci/e2e/ethtx.py with eth-keyfile/eth-keys, EIP-155), sent to the RPC node, checked on
+# another node.
 rpc_i=$(( N - 1 )); check_i=1
 keystore_of() { # <account index>: prints the keystore path of that funded account
   local address ks
@@ -411,84 +395,10 @@ keystore_of() { # <account index>: prints the keystore path of that funded accou
   [ -n "$ks" ] || die "no keystore for $address"
   printf '%s' "$ks"
 }
-cat >"$WORK/ethtx.py" <<'PYEOF'
-"""Signs and sends legacy EIP-155 transactions over JSON-RPC, waits for their receipts."""
-import json, time, urllib.request
-import eth_keyfile
-from eth_keys import keys
-from eth_utils import keccak
-
-def rpc(port, method, params):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}", json.dumps(
-        {"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode(),
-        {"Content-Type": "application/json"})
-    out = json.load(urllib.request.urlopen(req, timeout=5))
-    if "error" in out:
-        raise SystemExit(f"{method}: {out['error']}")
-    return out["result"]
-
-def rlp(x):
-    if isinstance(x, list):
-        body = b"".join(rlp(i) for i in x)
-        return (bytes([0xc0 + len(body)]) if len(body) < 56 else
-                bytes([0xf7 + len(l := length(len(body)))]) + l) + body
-    if isinstance(x, int):
-        x = length(x)
-    if len(x) == 1 and x[0] < 0x80:
-        return x
-    return (bytes([0x80 + len(x)]) if len(x) < 56 else bytes([0xb7 + len(l := length(len(x)))]) + l) + x
-
-def length(n):
-    return n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
-
-def load_key(keystore, password_file):
-    return keys.PrivateKey(eth_keyfile.extract_key_from_keyfile(keystore, open(password_file, "rb").read()))
-
-def send(key, send_port, check_port, chain_id, to, value, data=b""):
-    """Sends, then returns the successful receipt as the checking node reports it."""
-    sender = key.public_key.to_checksum_address()
-    nonce = int(rpc(send_port, "eth_getTransactionCount", [sender, "pending"]), 16)
-    gas_price = 2 * int(rpc(send_port, "eth_gasPrice", []), 16)
-    gas = 21000 if not data else 2 * int(rpc(send_port, "eth_estimateGas", [
-        {"from": sender, "to": to, "value": hex(value), "data": "0x" + data.hex()}]), 16)
-    fields = [nonce, gas_price, gas, bytes.fromhex(to[2:]), value, data]
-    sig = key.sign_msg_hash(keccak(rlp(fields + [chain_id, 0, 0])))
-    raw = rlp(fields + [sig.v + 35 + 2 * chain_id, sig.r, sig.s])
-    txh = rpc(send_port, "eth_sendRawTransaction", ["0x" + raw.hex()])
-    t0 = time.time()
-    while time.time() - t0 < 60:
-        receipt = rpc(check_port, "eth_getTransactionReceipt", [txh])
-        if receipt:
-            if receipt["status"] != "0x1":
-                raise SystemExit(f"transaction {txh} failed: {receipt}")
-            receipt["seconds"] = time.time() - t0
-            return receipt
-        time.sleep(1)
-    raise SystemExit(f"transaction {txh} not mined on the checking node within 60 s")
-PYEOF
 
 # A transfer: both balances move by exactly the value (and the fee).
-cat >"$WORK/transfer.py" <<'PYEOF'
-import sys
-from ethtx import load_key, rpc, send
-keystore, password, send_port, check_port, chain_id, to = sys.argv[1:7]
-key = load_key(keystore, password)
-sender = key.public_key.to_checksum_address()
-value = 10**18
-balance = lambda a, block="latest": int(rpc(check_port, "eth_getBalance", [a, block]), 16)
-from_before, to_before = balance(sender), balance(to)
-receipt = send(key, send_port, check_port, int(chain_id), to, value)
-block = receipt["blockNumber"]
-fee = int(receipt["gasUsed"], 16) * int(receipt["effectiveGasPrice"], 16)
-from_after, to_after = balance(sender, block), balance(to, block)
-if to_after - to_before != value or from_before - from_after != value + fee:
-    raise SystemExit(f"balances: sender {from_before}->{from_after} (fee {fee}), "
-                     f"recipient {to_before}->{to_after}, expected +/-{value}")
-print(f"transfer {receipt['transactionHash']} from {sender} mined in block {int(block, 16)} in "
-      f"{receipt['seconds']:.1f} s; recipient +{value} wei, sender -{value} wei - fee {fee} wei")
-PYEOF
 ks=$(keystore_of 1)
-(cd "$WORK" && python3 transfer.py "$ks" "${ks%.json}.password" \
+(python3 "$ROOT/ci/e2e/devnet_transfer.py" "$ks" "${ks%.json}.password" \
   "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" "$CHAIN_ID" "$(jq -r '.accounts[2].address' "$MANIFEST")") >&2 \
   || die "transfer check failed"
 
@@ -496,87 +406,10 @@ ks=$(keystore_of 1)
 # and signed with the official consensus specs; the contract's count and root, computed in the
 # EVM from the storage ethnet placed, must equal the spec's hash_tree_root of the deposit list
 # before and after; the beacon node must then hold the deposit as pending (EIP-6110).
-cat >"$WORK/deposit.py" <<'PYEOF'
-import json, secrets, sys, time, urllib.request
-from eth_consensus_specs.fulu import mainnet as spec
-from eth_consensus_specs.utils import bls
-from eth_consensus_specs.utils.ssz.ssz_typing import List
-from eth_utils import keccak
-from ethtx import load_key, rpc, send
-
-keystore, password, send_port, check_port, chain_id, contract, fork_version, beacon_port = sys.argv[1:9]
-key = load_key(keystore, password)
-sender = key.public_key.to_checksum_address()
-Deposits = List[spec.DepositData, 2**spec.DEPOSIT_CONTRACT_TREE_DEPTH]
-selector = lambda signature: keccak(text=signature)[:4]
-
-def call(signature):
-    return bytes.fromhex(rpc(check_port, "eth_call", [
-        {"to": contract, "data": "0x" + selector(signature).hex()}, "latest"])[2:])
-
-def contract_state():
-    count = call("get_deposit_count()")  # ABI bytes: offset, length 8, 8 little-endian bytes
-    return int.from_bytes(count[64:72], "little"), call("get_deposit_root()")
-
-count, root = contract_state()
-if (count, root) != (0, Deposits().hash_tree_root()):
-    raise SystemExit(f"deposit contract at genesis: count {count}, root 0x{root.hex()}; "
-                     f"the spec's empty deposit root is 0x{Deposits().hash_tree_root().hex()}")
-
-# Any nonzero scalar below the order of BLS12-381's subgroup (> 2**254) is a secret key.
-secret_key = 1 + secrets.randbits(253)
-message = spec.DepositMessage(
-    pubkey=bls.SkToPk(secret_key),
-    withdrawal_credentials=spec.ETH1_ADDRESS_WITHDRAWAL_PREFIX + bytes(11) + bytes.fromhex(sender[2:]),
-    amount=spec.MIN_ACTIVATION_BALANCE)
-domain = spec.compute_domain(spec.DOMAIN_DEPOSIT, spec.Version(bytes.fromhex(fork_version[2:])))
-deposit = spec.DepositData(
-    pubkey=message.pubkey, withdrawal_credentials=message.withdrawal_credentials,
-    amount=message.amount, signature=bls.Sign(secret_key, spec.compute_signing_root(message, domain)))
-
-def abi_bytes(value):
-    return len(value).to_bytes(32, "big") + value + bytes(-len(value) % 32)
-
-tails = [abi_bytes(bytes(deposit.pubkey)), abi_bytes(bytes(deposit.withdrawal_credentials)),
-         abi_bytes(bytes(deposit.signature))]
-offsets = [4 * 32, 4 * 32 + len(tails[0]), 4 * 32 + len(tails[0]) + len(tails[1])]
-calldata = (selector("deposit(bytes,bytes,bytes,bytes32)")
-            + b"".join(o.to_bytes(32, "big") for o in offsets) + bytes(deposit.hash_tree_root())
-            + b"".join(tails))
-receipt = send(key, send_port, check_port, int(chain_id), contract,
-               int(deposit.amount) * 10**9, calldata)
-
-event = "0x" + keccak(text="DepositEvent(bytes,bytes,bytes,bytes,bytes)").hex()
-events = [l for l in receipt["logs"] if l["address"].lower() == contract.lower() and l["topics"][:1] == [event]]
-if len(events) != 1:
-    raise SystemExit(f"deposit {receipt['transactionHash']}: {len(events)} DepositEvent logs, expected 1")
-count, root = contract_state()
-expected = Deposits([deposit]).hash_tree_root()
-if (count, root) != (1, expected):
-    raise SystemExit(f"deposit contract after one deposit: count {count}, root 0x{root.hex()}; "
-                     f"the spec's deposit root is 0x{expected.hex()}")
-
-pubkey = "0x" + bytes(deposit.pubkey).hex()
-t0 = time.time()
-while time.time() - t0 < 60:
-    with urllib.request.urlopen(
-            f"http://127.0.0.1:{beacon_port}/eth/v1/beacon/states/head/pending_deposits", timeout=5) as r:
-        pending = [d for d in json.load(r)["data"] if d["pubkey"] == pubkey]
-    if pending:
-        if int(pending[0]["amount"]) != spec.MIN_ACTIVATION_BALANCE:
-            raise SystemExit(f"pending deposit of {pubkey}: amount {pending[0]['amount']}")
-        break
-    time.sleep(2)
-else:
-    raise SystemExit(f"the beacon node holds no pending deposit for {pubkey} within 60 s")
-print(f"deposit {receipt['transactionHash']} for validator {pubkey[:18]}…: DepositEvent logged, "
-      f"contract count 1 and root 0x{expected.hex()[:16]}… as the spec computes, "
-      f"pending on the beacon chain {time.time() - t0:.1f} s after the receipt")
-PYEOF
 DEPOSIT_CONTRACT=$(sed -n 's/^DEPOSIT_CONTRACT_ADDRESS: *\(0x[0-9a-fA-F]*\).*/\1/p' "$NET/genesis/config.yaml")
 GENESIS_FORK_VERSION=$(sed -n 's/^GENESIS_FORK_VERSION: *\(0x[0-9a-fA-F]*\).*/\1/p' "$NET/genesis/config.yaml")
 ks=$(keystore_of 3)
-(cd "$WORK" && python3 deposit.py "$ks" "${ks%.json}.password" \
+(python3 "$ROOT/ci/e2e/devnet_deposit.py" "$ks" "${ks%.json}.password" \
   "$(port "$rpc_i" 1)" "$(port "$check_i" 1)" "$CHAIN_ID" "$DEPOSIT_CONTRACT" "$GENESIS_FORK_VERSION" \
   "$(port "$check_i" 7)") >&2 || die "deposit check failed"
 
