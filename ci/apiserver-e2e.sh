@@ -23,19 +23,18 @@ bash ci/apiserver.sh start
 eval "$(bash ci/apiserver.sh env)" # KUBECONFIG
 echo "apiserver-e2e: API server ready after $((SECONDS - started)) s (build included when cold)"
 
-passed=0 failed=0
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+# shellcheck source=ci/checks.sh
+source ci/checks.sh
 out=$work/out err=$work/err
 keep() { cp "$out" "$work/last.out"; cp "$err" "$work/last.err"; } # before the next check overwrites them
 expect() { # <what> <command…>: passes when the command succeeds
   local what=$1; shift
-  if "$@" >"$out" 2>"$err"; then ok "$what"; else fail "$what"; tail -n 20 "$err" "$out" | sed 's/^/     | /'; fi
+  if "$@" >"$out" 2>"$err"; then pass "$what"; else fail "$what"; tail -n 20 "$err" "$out" | sed 's/^/     | /'; fi
 }
 expect_fail() { # <what> <stderr+stdout must contain> <command…>: passes when it fails saying so
   local what=$1 needle=$2; shift 2
   if "$@" >"$out" 2>"$err"; then fail "$what (it succeeded)"; return; fi
-  if grep -qF -- "$needle" "$out" "$err"; then ok "$what"; else
+  if grep -qF -- "$needle" "$out" "$err"; then pass "$what"; else
     fail "$what (no \"$needle\" in its output)"; tail -n 20 "$err" "$out" | sed 's/^/     | /'; fi
 }
 k() { "$kubectl" "$@"; }
@@ -353,5 +352,4 @@ for values in chart/ci/*-values.yaml; do
 done
 
 echo "apiserver-e2e: total ${SECONDS}s"
-echo "apiserver-e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary apiserver-e2e

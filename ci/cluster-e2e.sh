@@ -31,11 +31,10 @@ REL=e2e NS=ethnet-e2e FULL=e2e-ethnet
 FAULT_BOUND=${FAULT_BOUND:-480}
 TIMEOUT=${E2E_TIMEOUT:-900}
 WORK=$(mktemp -d)
-passed=0 failed=0
 
 log() { printf '[cluster-e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-pass() { passed=$((passed + 1)); echo "PASS $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+# shellcheck source=ci/checks.sh
+source ci/checks.sh
 figure() { echo "figure: $*"; }
 now() { date +%s; }
 
@@ -322,5 +321,4 @@ wait_until 60 sh -c "[ -z \"\$($KUBECTL -n $NS get secrets,configmaps,pvc -l app
   && pass "uninstall --purge --yes left no Secret, ConfigMap, PVC or PV of the release" \
   || fail "after purge: $(k get secrets,configmaps,pvc -l app.kubernetes.io/instance=$REL -o name | xargs) $("$KUBECTL" get pv -o name | xargs)"
 
-echo "cluster-e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary cluster-e2e

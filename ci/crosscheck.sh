@@ -11,11 +11,10 @@ set -euo pipefail
 ethnet=$1 geth_vectors=$2
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
+CHECK_LOG=$work/log
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-result() { # <ok?> <message>
-  if [ "$1" = 0 ]; then echo "ok   $2"; passed=$((passed + 1)); else echo "FAIL $2"; failed=$((failed + 1)); fi
-}
+# shellcheck source=ci/checks.sh
+source "$here/checks.sh"
 
 scenario() { # <label> <helm flags…>
   local label=$1; shift
@@ -25,7 +24,7 @@ scenario() { # <label> <helm flags…>
   local ours theirs
   ours=$("$ethnet" genesis hash "$out/genesis/genesis.json")
   theirs=$("$geth_vectors" hash "$out/genesis/genesis.json" 2>&1) || true
-  [ "$ours" = "$theirs" ]; result $? "$label: genesis hash $ours (geth: $theirs)"
+  check "$label: genesis hash $ours (geth: $theirs)" test "$ours" = "$theirs"
   python3 "$here/cl-crosscheck.py" "$out" > "$work/$label.cl.log" 2>&1; local rc=$?
   grep -E "^FAIL|cl-crosscheck|Error|error" "$work/$label.cl.log" | sed 's/^/     /'
   result $rc "$label: consensus genesis state (eth-consensus-specs agrees)"
@@ -63,12 +62,10 @@ manifest = json.load(open(sys.argv[1]))
 manifest["cl"]["stateRoot"] = "0x" + "00" * 32
 json.dump(manifest, open(sys.argv[1], "w"))
 PY
-python3 "$here/cl-crosscheck.py" "$tampered" >/dev/null 2>&1
-[ $? -ne 0 ]; result $? "a wrong state root is caught by cl-crosscheck"
-printf 'x' > "$tampered/secrets/node-validator-0/$(ls "$tampered/secrets/node-validator-0" | grep -m1 '\.txt$')"
-python3 "$here/keystores-check.py" "$tampered" >/dev/null 2>&1
-[ $? -ne 0 ]; result $? "a wrong validator password is caught by keystores-check"
+reject "a wrong state root is caught by cl-crosscheck" python3 "$here/cl-crosscheck.py" "$tampered"
+passwords=("$tampered"/secrets/node-validator-0/*.txt)
+printf 'x' >"${passwords[0]}"
+reject "a wrong validator password is caught by keystores-check" python3 "$here/keystores-check.py" "$tampered"
 set -e
 
-echo "crosscheck: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary crosscheck

@@ -35,14 +35,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-passed=0 failed=0
-ok() { echo "ok   $*"; passed=$((passed + 1)); }
-fail() { echo "FAIL $*"; failed=$((failed + 1)); }
+# shellcheck source=ci/checks.sh
+source "$repo/ci/checks.sh"
 log=$work/log
-check() { # <what> <command…>: one line; on failure also the tail of the command's output
-  local what=$1; shift
-  if "$@" >"$log" 2>&1; then ok "$what"; else fail "$what"; tail -n 15 "$log" | sed 's/^/     | /'; fi
-}
+CHECK_LOG=$log
 pyget() { # <json|yaml file> <python expression over d>
   python3 -c 'import json, sys, yaml
 d = (json.load if sys.argv[1].endswith(".json") else yaml.safe_load)(open(sys.argv[1]))
@@ -136,7 +132,7 @@ install_and_drive() { # <helm binary> <dir|tarball>; sets the globals the helper
   local start=$SECONDS
   # From an unrelated directory: Helm 4 runs hooks in the caller's cwd.
   if (cd "$home/cwd" && "$helm" plugin install "${flags[@]}" "$source") >"$log" 2>&1; then
-    ok "$what: helm plugin install ${flags[*]:+${flags[*]} }<$mode> ($((SECONDS - start))s)"
+    pass "$what: helm plugin install ${flags[*]:+${flags[*]} }<$mode> ($((SECONDS - start))s)"
   else
     fail "$what: helm plugin install ($((SECONDS - start))s)"; tail -n 30 "$log" | sed 's/^/     | /'
     return
@@ -159,5 +155,4 @@ for helm_bin in "$HELM_3_16" "$HELM_3_18" "$HELM_4_1"; do
   done
 done
 echo "plugin-install: total wall time ${SECONDS}s"
-echo "plugin-install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary plugin-install
