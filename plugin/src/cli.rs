@@ -146,6 +146,15 @@ pub struct StatusArgs {
     /// Release name
     #[arg(value_name = "RELEASE")]
     pub release: String,
+    /// What the verdict asks and how it is printed
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
+}
+
+/// The health verdict's flags, the same for `status` (through the API server) and `health`
+/// (nodes reached directly).
+#[derive(Debug, Clone, clap::Args)]
+pub struct VerdictArgs {
     /// Fewest peers each client must have
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub min_peers: u64,
@@ -212,18 +221,9 @@ pub struct HealthArgs {
     /// A node to check: NODE=EXECUTION_URL,BEACON_URL (repeatable; either URL may be empty)
     #[arg(long, value_name = "NODE=URLS")]
     pub endpoint: Vec<String>,
-    /// Fewest peers each client must have
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub min_peers: u64,
-    /// Also require a finalized epoch >= 1
-    #[arg(long)]
-    pub wait_finality: bool,
-    /// Retry until healthy for up to this long
-    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
-    pub wait: u64,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// What the verdict asks and how it is printed
+    #[command(flatten)]
+    pub verdict: VerdictArgs,
 }
 
 /// `ethnet genesis …`.
@@ -276,5 +276,32 @@ mod tests {
         };
         assert_eq!(args.chart.values, ["v.yaml"]);
         assert_eq!(args.chart.chart_version.as_deref(), Some("0.2.0"));
+    }
+
+    #[test]
+    fn status_and_health_read_the_same_verdict_flags() {
+        let flags = [
+            "--min-peers",
+            "3",
+            "--wait-finality",
+            "--wait",
+            "60",
+            "--output",
+            "json",
+        ];
+        let parse = |head: &[&str]| Cli::try_parse_from(head.iter().chain(&flags)).unwrap();
+        let Command::Status(status) = parse(&["ethnet", "status", "devnet"]).command else {
+            panic!("not status")
+        };
+        let Command::Health(health) = parse(&["ethnet", "health", "dir"]).command else {
+            panic!("not health")
+        };
+        for verdict in [status.verdict, health.verdict] {
+            assert_eq!(
+                (verdict.min_peers, verdict.wait_finality, verdict.wait),
+                (3, true, 60)
+            );
+            assert_eq!(verdict.output, OutputFormat::Json);
+        }
     }
 }

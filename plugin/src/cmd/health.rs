@@ -32,10 +32,11 @@ pub(super) fn run(args: HealthArgs) -> anyhow::Result<bool> {
             );
         }
     }
-    let expect = Expectations::for_manifest(&manifest, args.min_peers, args.wait_finality);
+    let flags = &args.verdict;
+    let expect = Expectations::for_manifest(&manifest, flags.min_peers, flags.wait_finality);
     let slot_seconds = expect.head_window.as_secs() / 2;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let deadline = super::deadline_after(args.wait);
+    let deadline = super::deadline_after(flags.wait);
     let verdict = loop {
         let verdict = runtime.block_on(check_network(&nodes, &expect));
         if verdict.healthy || Instant::now() >= deadline {
@@ -43,7 +44,7 @@ pub(super) fn run(args: HealthArgs) -> anyhow::Result<bool> {
         }
         std::thread::sleep(Duration::from_secs(slot_seconds.max(2)));
     };
-    report(&verdict, args.output)?;
+    report(&verdict, flags.output)?;
     Ok(verdict.healthy)
 }
 

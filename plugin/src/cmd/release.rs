@@ -11,7 +11,7 @@ use std::{
 use anyhow::{bail, Context};
 
 use crate::{
-    cli::{AccountsArgs, OutputFormat, ReleaseArgs, StatusArgs, UninstallArgs},
+    cli::{AccountsArgs, OutputFormat, ReleaseArgs, StatusArgs, UninstallArgs, VerdictArgs},
     core::{artifacts::sets, Manifest},
     health::{
         check_network_via, Check, Expectations, NodeEndpoints, RpcClient, Transport, Verdict,
@@ -115,7 +115,13 @@ pub(super) fn install(args: ReleaseArgs, intent: Intent) -> anyhow::Result<bool>
             return Ok(true);
         }
         step("checking the network's health (--no-health skips this)");
-        let verdict = watch(&client, &namespace, &args.release, &seeded.manifest, 1, false, args.health_timeout).await?;
+        let flags = VerdictArgs {
+            min_peers: 1,
+            wait_finality: false,
+            wait: args.health_timeout,
+            output: args.output,
+        };
+        let verdict = watch(&client, &namespace, &args.release, &seeded.manifest, &flags).await?;
         super::health::report(&verdict, args.output)?;
         Ok(verdict.healthy)
     })
@@ -290,17 +296,8 @@ pub(super) fn status(args: StatusArgs) -> anyhow::Result<bool> {
     runtime()?.block_on(async {
         let (client, namespace) = client_from_helm_env().await?;
         let manifest = stored_manifest(&client, &namespace, &args.release).await?;
-        let verdict = watch(
-            &client,
-            &namespace,
-            &args.release,
-            &manifest,
-            args.min_peers,
-            args.wait_finality,
-            args.wait,
-        )
-        .await?;
-        super::health::report(&verdict, args.output)?;
+        let verdict = watch(&client, &namespace, &args.release, &manifest, &args.verdict).await?;
+        super::health::report(&verdict, args.verdict.output)?;
         Ok(verdict.healthy)
     })
 }
@@ -324,12 +321,10 @@ async fn watch(
     namespace: &str,
     release: &str,
     manifest: &Manifest,
-    min_peers: u64,
-    finality: bool,
-    wait_seconds: u64,
+    flags: &VerdictArgs,
 ) -> anyhow::Result<Verdict> {
-    let expect = Expectations::for_manifest(manifest, min_peers, finality);
-    let deadline = super::deadline_after(wait_seconds);
+    let expect = Expectations::for_manifest(manifest, flags.min_peers, flags.wait_finality);
+    let deadline = super::deadline_after(flags.wait);
     // Once per wait: a Secret edited or replaced by hand (a changed JWT, a validator key
     // copied to a second node) fails the verdict even while every client looks healthy.
     let artifacts = Check::artifacts(
