@@ -9,7 +9,9 @@ Usage: ci/cl-config-check.py CONFIG_YAML PRESET      (PRESET: mainnet or minimal
 - Keys the official config lacks are errors, except the few that clients still read but the spec
   now derives; those must equal what the spec's compute_* functions give for this config.
 - Values must equal the official ones, except those ethnet sets per network, which must follow
-  ethnet's rules (fork version scheme, merged at genesis, blob limits matching the EL...).
+  ethnet's rules (fork version scheme, merged at genesis, blob limits matching the EL...);
+  BLOB_SCHEDULE must list the execution genesis' bpo forks (genesis.json beside config.yaml)
+  at their epochs with their maximum, and the spec's get_blob_parameters must agree.
 - Scalars must be written as the official file writes them (quoted, 0x-hex of the same width,
   plain integer).
 - The config must load into the package's Configuration with its own field types, as the spec's
@@ -19,6 +21,7 @@ Prints one line per problem, then 'cl-config: N passed, M failed'. Exits 1 on an
 """
 import importlib
 import importlib.metadata
+import json
 import pathlib
 import re
 import sys
@@ -166,9 +169,23 @@ def main(config_path, preset):
     slot_ms = integer("SLOT_DURATION_MS")
     check(slot_ms and slot_ms % 1000 == 0,
           f"mismatch: SLOT_DURATION_MS {ours.get('SLOT_DURATION_MS')} is not whole seconds")
-    check(ours.get("BLOB_SCHEDULE") == [],
-          f"mismatch: BLOB_SCHEDULE is {ours.get('BLOB_SCHEDULE')}, expected [] (the execution "
-          "genesis has no blob-parameter-only forks)")
+    # The blob-parameter-only forks of the execution genesis beside config.yaml (bpo1, bpo2, …
+    # at their times), as epochs: BLOB_SCHEDULE must list exactly them, with their maximum.
+    genesis_json = json.loads((pathlib.Path(config_path).parent / "genesis.json").read_text())
+    el = genesis_json["config"]
+    genesis_time = (integer("MIN_GENESIS_TIME") or 0) + (integer("GENESIS_DELAY") or 0)
+    epoch_seconds = int(spec.SLOTS_PER_EPOCH) * (integer("SLOT_DURATION_MS") or 1000) // 1000
+    el_bpos = []
+    for n in range(1, 6):
+        if f"bpo{n}Time" in el:
+            seconds = el[f"bpo{n}Time"] - genesis_time
+            check(seconds >= 0 and seconds % epoch_seconds == 0,
+                  f"mismatch: genesis.json bpo{n}Time {el[f'bpo{n}Time']} is not at an epoch's start")
+            el_bpos.append({"EPOCH": seconds // epoch_seconds,
+                            "MAX_BLOBS_PER_BLOCK": el["blobSchedule"][f"bpo{n}"]["max"]})
+    schedule = [{k: int(v) for k, v in e.items()} for e in ours.get("BLOB_SCHEDULE") or []]
+    check(schedule == el_bpos,
+          f"mismatch: BLOB_SCHEDULE is {schedule}, the execution genesis' bpo forks are {el_bpos}")
 
     # Fork versions: 0x10 * (index + 1), then three bytes shared by every fork of the network.
     for index, fork in enumerate(forks):
@@ -241,6 +258,12 @@ def main(config_path, preset):
             check(bytes(genesis_version) == versions.get(newest),
                   f"load: spec compute_fork_version(0) is 0x{bytes(genesis_version).hex()}, "
                   f"expected {newest}_FORK_VERSION")
+            # The spec's own lookup gives every blob fork's maximum from its epoch on.
+            for entry in el_bpos:
+                got = int(spec.get_blob_parameters(spec.Epoch(entry["EPOCH"])).max_blobs_per_block)
+                check(got == entry["MAX_BLOBS_PER_BLOCK"],
+                      f"load: spec get_blob_parameters({entry['EPOCH']}) gives {got} blobs, the "
+                      f"execution genesis {entry['MAX_BLOBS_PER_BLOCK']}")
             for key, how in DERIVED.items():
                 if key not in ours:
                     continue

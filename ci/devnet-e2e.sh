@@ -381,8 +381,19 @@ for i in "${!NODES[@]}"; do
   want=$(jq -r --arg n "$n" '.nodes[]|select(.name==$n).enodeId' "$MANIFEST")
   got=$(rpc "$(port "$i" 1)" admin_nodeInfo | jq -r .enode 2>/dev/null | sed -n 's|^enode://\([0-9a-f]*\)@.*|\1|p')
   [ "$got" = "$want" ] || die "$n: geth enode id $got != ethnet's $want"
+  # The blob limits in force now, as each client reports them (geth's EIP-7910 eth_config,
+  # prysm's config spec), against network.blobForks: the newest fork reached, else Electra's.
+  slots=$(bapi "$(port "$i" 7)" /eth/v1/config/spec .data.SLOTS_PER_EPOCH)
+  epoch=$(bapi "$(port "$i" 7)" /eth/v1/beacon/headers/head ".data.header.message.slot|tonumber/${slots:-1}|floor")
+  want=$(jq -c --argjson epoch "${epoch:-0}" \
+    '[.spec.network.blobForks // [] | .[] | select(.epoch <= $epoch)] | last // {target: 6, max: 9} | {target, max}' "$MANIFEST")
+  got=$(rpc "$(port "$i" 1)" eth_config '[]' | jq -c '{target: .current.blobSchedule.target, max: .current.blobSchedule.max}' 2>/dev/null)
+  [ "$got" = "$want" ] || die "$n: geth's current blob limits $got != network.blobForks' $want"
+  want=$(jq -c '[.spec.network.blobForks // [] | .[] | {EPOCH: (.epoch|tostring), MAX_BLOBS_PER_BLOCK: (.max|tostring)}]' "$MANIFEST")
+  got=$(bapi "$(port "$i" 7)" /eth/v1/config/spec '.data.BLOB_SCHEDULE' | jq -c '[.[] | {EPOCH, MAX_BLOBS_PER_BLOCK}]' 2>/dev/null)
+  [ "$got" = "$want" ] || die "$n: prysm's BLOB_SCHEDULE $got != network.blobForks' $want"
 done
-log "every node: block 0 = $GENESIS_HASH, genesis_validators_root = $GVR, head fork = Fulu ($FULU_VERSION), enode and peer ids = ethnet's"
+log "every node: block 0 = $GENESIS_HASH, genesis_validators_root = $GVR, head fork = Fulu ($FULU_VERSION), enode and peer ids = ethnet's, blob limits = network.blobForks' ($(jq -c '.spec.network.blobForks // []' "$MANIFEST"))"
 
 # Transactions signed with ethnet's funded accounts (keystore + password from secrets/accounts,
 # signed by ci/e2e/ethtx.py with eth-keyfile/eth-keys, EIP-155), sent to the RPC node, checked on

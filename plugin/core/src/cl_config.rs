@@ -163,6 +163,13 @@ struct ForkEntry {
     epoch: u64,
 }
 
+/// One `BLOB_SCHEDULE` entry: from `epoch`, blocks hold at most `max_blobs_per_block` blobs.
+#[derive(Debug, Clone, Serialize)]
+struct BlobScheduleEntry {
+    epoch: u64,
+    max_blobs_per_block: u64,
+}
+
 /// Everything config.yaml says about one network, ready for [`render`].
 #[derive(Debug, Clone, Serialize)]
 pub struct ClConfig {
@@ -181,6 +188,8 @@ pub struct ClConfig {
     slot_duration_ms: u64,
     max_blobs_per_block: u64,
     max_blobs_per_block_electra: u64,
+    /// The blob-parameter-only forks, as the execution genesis' `bpo<N>` entries.
+    blob_schedule: Vec<BlobScheduleEntry>,
     preset_values: PresetValues,
     derived: DerivedValues,
     #[serde(skip)]
@@ -241,6 +250,14 @@ pub fn cl_config(spec: &NetworkSpec, genesis_time: u64) -> ClConfig {
         slot_duration_ms: network.slot_seconds * 1000,
         max_blobs_per_block: MAX_BLOBS_PER_BLOCK,
         max_blobs_per_block_electra: MAX_BLOBS_PER_BLOCK_ELECTRA,
+        blob_schedule: network
+            .blob_forks
+            .iter()
+            .map(|fork| BlobScheduleEntry {
+                epoch: fork.epoch,
+                max_blobs_per_block: fork.max,
+            })
+            .collect(),
         preset_values,
         derived,
         version_at_genesis: fork_version(chain_id, fork_index(network.forks.genesis_fork())),
@@ -322,7 +339,11 @@ mod tests {
             assert_eq!(int(&config, "TERMINAL_TOTAL_DIFFICULTY"), 0);
             assert_eq!(int(&config, "MAX_BLOBS_PER_BLOCK"), 6);
             assert_eq!(int(&config, "MAX_BLOBS_PER_BLOCK_ELECTRA"), 9);
-            assert_eq!(config["BLOB_SCHEDULE"], Value::Sequence(vec![]));
+            let schedule: Value =
+                serde_yaml::from_str("[{EPOCH: 0, MAX_BLOBS_PER_BLOCK: 21}]").unwrap();
+            assert_eq!(config["BLOB_SCHEDULE"], schedule);
+            let without = rendered(|s| s.network.blob_forks.clear());
+            assert_eq!(without["BLOB_SCHEDULE"], Value::Sequence(vec![]));
             assert_eq!(
                 config["DEPOSIT_CONTRACT_ADDRESS"]
                     .as_str()

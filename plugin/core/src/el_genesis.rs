@@ -76,14 +76,27 @@ pub fn fork_time(spec: &NetworkSpec, genesis_time: u64, at: ForkAt) -> Option<u6
     }
 }
 
-/// The chain config: pre-merge forks at block 0, TTD 0, time forks from the schedule.
+/// The chain config: pre-merge forks at block 0, TTD 0, time forks from the schedule, and the
+/// blob-parameter-only forks as `bpo1`, `bpo2`, … in their order.
 pub fn chain_config(spec: &NetworkSpec, genesis_time: u64) -> ChainConfig {
     let time = |fork: Fork| fork_time(spec, genesis_time, spec.network.forks.at(fork));
-    let blob_schedule: BTreeMap<String, BlobParams> = Fork::ALL
+    let mut blob_schedule: BTreeMap<String, BlobParams> = Fork::ALL
         .into_iter()
         .filter(|fork| time(*fork).is_some())
         .filter_map(|fork| Some((fork.execution_name().to_string(), blob_params(fork)?)))
         .collect();
+    let mut bpo_times = [None; 5];
+    for ((n, fork), at) in (1..).zip(&spec.network.blob_forks).zip(&mut bpo_times) {
+        *at = fork_time(spec, genesis_time, ForkAt::Epoch(fork.epoch));
+        let params = BlobParams {
+            target_blob_count: fork.target,
+            max_blob_count: fork.max,
+            update_fraction: u128::from(fork.base_fee_update_fraction),
+            ..BlobParams::osaka()
+        };
+        blob_schedule.insert(format!("bpo{n}"), params);
+    }
+    let [bpo1_time, bpo2_time, bpo3_time, bpo4_time, bpo5_time] = bpo_times;
     ChainConfig {
         chain_id: spec.network.chain_id,
         homestead_block: Some(0),
@@ -106,6 +119,11 @@ pub fn chain_config(spec: &NetworkSpec, genesis_time: u64) -> ChainConfig {
         cancun_time: time(Fork::Deneb),
         prague_time: time(Fork::Electra),
         osaka_time: time(Fork::Fulu),
+        bpo1_time,
+        bpo2_time,
+        bpo3_time,
+        bpo4_time,
+        bpo5_time,
         deposit_contract_address: Some(DEPOSIT_CONTRACT_ADDRESS),
         blob_schedule,
         ..Default::default()
@@ -206,7 +224,7 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{tests_support::spec_with, ForkSchedule};
+    use crate::spec::{tests_support::spec_with, BlobFork, ForkSchedule};
 
     #[test]
     fn all_forks_at_genesis() {
@@ -219,9 +237,13 @@ mod tests {
             assert_eq!(time, Some(1_700_000_000));
         }
         let schedule: Vec<_> = c.blob_schedule.keys().cloned().collect();
-        assert_eq!(schedule, ["cancun", "osaka", "prague"]);
+        assert_eq!(schedule, ["bpo1", "cancun", "osaka", "prague"]);
         assert_eq!(c.blob_schedule["cancun"].max_blob_count, 6);
         assert_eq!(c.blob_schedule["prague"].target_blob_count, 6);
+        // The chart's default blob fork is mainnet's current one (alloy's BPO2 constants).
+        assert_eq!(c.bpo1_time, Some(1_700_000_000));
+        assert_eq!(c.bpo2_time, None);
+        assert_eq!(c.blob_schedule["bpo1"], BlobParams::bpo2());
         assert_eq!(
             genesis.alloc.len(),
             5,
@@ -265,6 +287,7 @@ mod tests {
             s.network.forks = ForkSchedule::ALL_AT_GENESIS
                 .with(Fork::Electra, ForkAt::Epoch(2))
                 .with(Fork::Fulu, ForkAt::Never);
+            s.network.blob_forks.clear();
         });
         let genesis = build(&spec, 1000, &[]).unwrap();
         // mainnet preset: 32 slots of 12 s per epoch.
@@ -274,12 +297,47 @@ mod tests {
     }
 
     #[test]
+    fn blob_forks_become_bpo_forks_at_their_epochs() {
+        let spec = spec_with(|s| {
+            s.network.blob_forks = vec![
+                BlobFork {
+                    epoch: 0,
+                    target: 10,
+                    max: 15,
+                    base_fee_update_fraction: 8346193,
+                },
+                BlobFork {
+                    epoch: 3,
+                    target: 14,
+                    max: 21,
+                    base_fee_update_fraction: 11684671,
+                },
+            ];
+        });
+        let c = build(&spec, 1000, &[]).unwrap().config;
+        assert_eq!(
+            (c.bpo1_time, c.bpo2_time, c.bpo3_time),
+            (Some(1000), Some(1000 + 3 * 32 * 12), None)
+        );
+        // Mainnet's BPO1 and BPO2, as alloy knows them.
+        assert_eq!(c.blob_schedule["bpo1"], BlobParams::bpo1());
+        assert_eq!(c.blob_schedule["bpo2"], BlobParams::bpo2());
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["bpo2Time"], 1000 + 3 * 32 * 12);
+        assert_eq!(
+            json["blobSchedule"]["bpo2"],
+            serde_json::json!({"target": 14, "max": 21, "baseFeeUpdateFraction": 11684671})
+        );
+    }
+
+    #[test]
     fn capella_only_has_no_cancun_fields_or_system_contracts() {
         let spec = spec_with(|s| {
             s.network.forks = ForkSchedule::ALL_AT_GENESIS
                 .with(Fork::Deneb, ForkAt::Never)
                 .with(Fork::Electra, ForkAt::Never)
                 .with(Fork::Fulu, ForkAt::Never);
+            s.network.blob_forks.clear();
         });
         let genesis = build(&spec, 1000, &[]).unwrap();
         let placed: Vec<_> = genesis.alloc.keys().collect();

@@ -91,6 +91,16 @@ pub mod limits {
     pub const WORD: &str = "^0x[0-9a-fA-F]{1,64}$";
     /// Withdrawal credential prefixes of genesis validators.
     pub const WITHDRAWAL_TYPES: [&str; 3] = ["0x00", "0x01", "0x02"];
+    /// Blob-parameter-only forks: the execution layer names five (bpo1..bpo5).
+    pub const BLOB_FORKS: usize = 5;
+    /// Blobs per block of a blob fork: at most MAX_BLOB_COMMITMENTS_PER_BLOCK (4096 in both
+    /// presets), the most a block body's list holds.
+    pub const BLOBS: Range = Range { min: 1, max: 4096 };
+    /// A blob base fee update fraction.
+    pub const BLOB_FEE_FRACTION: Range = Range {
+        min: 1,
+        max: (1 << 53) - 1,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,6 +154,31 @@ struct RawNetwork {
     /// Activation epoch of each fork, or never
     #[schemars(schema_with = "schema::forks")]
     forks: BTreeMap<String, Value>,
+    /// Blob-parameter-only forks (EIP-7892) after Fulu, in epoch order
+    #[serde(default)]
+    #[schemars(length(max = limits::BLOB_FORKS))]
+    blob_forks: Vec<RawBlobFork>,
+}
+
+/// One blob-parameter-only fork.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawBlobFork {
+    /// Epoch it activates at
+    #[schemars(with = "u64", range(min = limits::EPOCH.min, max = limits::EPOCH.max))]
+    epoch: Value,
+    /// Blobs per block the fee market aims at
+    #[schemars(with = "u64", range(min = limits::BLOBS.min, max = limits::BLOBS.max))]
+    target: Value,
+    /// Most blobs per block
+    #[schemars(with = "u64", range(min = limits::BLOBS.min, max = limits::BLOBS.max))]
+    max: Value,
+    /// How fast the blob base fee moves (EIP-4844's BLOB_BASE_FEE_UPDATE_FRACTION)
+    #[schemars(
+        with = "u64",
+        range(min = limits::BLOB_FEE_FRACTION.min, max = limits::BLOB_FEE_FRACTION.max)
+    )]
+    base_fee_update_fraction: Value,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -273,6 +308,25 @@ pub struct Network {
     pub gas_limit: u64,
     /// Fork activation.
     pub forks: ForkSchedule,
+    /// Blob-parameter-only forks, in epoch order (empty in manifests written before them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blob_forks: Vec<BlobFork>,
+}
+
+/// A blob-parameter-only fork ([EIP-7892](https://eips.ethereum.org/EIPS/eip-7892)): from its
+/// epoch, new blob limits for both layers (the execution genesis' `bpo<N>`, config.yaml's
+/// `BLOB_SCHEDULE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BlobFork {
+    /// Activation epoch.
+    pub epoch: u64,
+    /// Target blobs per block.
+    pub target: u64,
+    /// Maximum blobs per block.
+    pub max: u64,
+    /// The blob base fee's update fraction.
+    pub base_fee_update_fraction: u64,
 }
 
 /// Consensus mechanism of the network.
@@ -859,6 +913,9 @@ impl Validator {
             "use a block gas limit such as 60000000",
         );
         let forks = self.forks(&raw.forks);
+        let blob_forks = forks
+            .as_ref()
+            .and_then(|forks| self.blob_forks(&raw.blob_forks, forks));
         Some(Network {
             name: name?,
             chain_id: chain_id?,
@@ -868,6 +925,7 @@ impl Validator {
             genesis_delay: genesis_delay?,
             gas_limit: gas_limit?,
             forks: forks?,
+            blob_forks: blob_forks?,
         })
     }
 
@@ -976,6 +1034,97 @@ impl Validator {
             return None;
         }
         Some(ForkSchedule { activations })
+    }
+
+    /// Blob-parameter-only forks: each after Fulu's activation, in increasing epochs (consensus
+    /// clients pick the entry with the highest epoch reached; two at one epoch would be
+    /// ambiguous), target at most max, as many as the execution layer names (bpo1..bpo5).
+    fn blob_forks(&mut self, raw: &[RawBlobFork], forks: &ForkSchedule) -> Option<Vec<BlobFork>> {
+        let mut parsed = Vec::new();
+        for (i, entry) in raw.iter().enumerate() {
+            let field = |name: &str| format!("network.blobForks.{i}.{name}");
+            let epoch = self.bounded(&field("epoch"), &entry.epoch, limits::EPOCH, "an epoch");
+            let target = self.bounded(&field("target"), &entry.target, limits::BLOBS, "blobs");
+            let max = self.bounded(&field("max"), &entry.max, limits::BLOBS, "blobs");
+            let fraction = self.bounded(
+                &field("baseFeeUpdateFraction"),
+                &entry.base_fee_update_fraction,
+                limits::BLOB_FEE_FRACTION,
+                "mainnet's BPO2 uses 11684671",
+            );
+            let (Some(epoch), Some(target), Some(max), Some(fraction)) =
+                (epoch, target, max, fraction)
+            else {
+                continue;
+            };
+            parsed.push((
+                i,
+                BlobFork {
+                    epoch,
+                    target,
+                    max,
+                    base_fee_update_fraction: fraction,
+                },
+            ));
+        }
+        if parsed.len() != raw.len() {
+            return None;
+        }
+        if raw.len() > limits::BLOB_FORKS {
+            self.problem(
+                "network.blobForks",
+                format!(
+                    "{} blob-parameter-only forks; the execution layer names {} at most \
+                     (bpo1..bpo{})",
+                    raw.len(),
+                    limits::BLOB_FORKS,
+                    limits::BLOB_FORKS
+                ),
+            );
+            return None;
+        }
+        let fulu = forks.at(Fork::Fulu);
+        let mut previous: Option<u64> = None;
+        let mut ok = true;
+        for (i, fork) in &parsed {
+            let field = |name: &str| format!("network.blobForks.{i}.{name}");
+            if fork.target > fork.max {
+                self.problem(
+                    &field("target"),
+                    format!(
+                        "{} is above max {}; the target is at most the maximum",
+                        fork.target, fork.max
+                    ),
+                );
+                ok = false;
+            }
+            if ForkAt::Epoch(fork.epoch) < fulu {
+                self.problem(
+                    &field("epoch"),
+                    format!(
+                        "{} is before Fulu ({}): blob-parameter-only forks follow Fulu; \
+                         schedule it at or after network.forks.fulu",
+                        fork.epoch,
+                        show_fork(fulu)
+                    ),
+                );
+                ok = false;
+            }
+            if previous.is_some_and(|p| fork.epoch <= p) {
+                self.problem(
+                    &field("epoch"),
+                    format!(
+                        "{} is not after the previous blob fork's epoch {}: list them in \
+                         increasing epochs, one per epoch",
+                        fork.epoch,
+                        previous.unwrap_or_default()
+                    ),
+                );
+                ok = false;
+            }
+            previous = Some(fork.epoch);
+        }
+        ok.then(|| parsed.into_iter().map(|(_, fork)| fork).collect())
     }
 
     fn accounts(&mut self, raw: &RawAccounts) -> Option<Accounts> {
