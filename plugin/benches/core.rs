@@ -81,6 +81,7 @@ fn keystore_scaling() {
                 let options = GenerateOptions {
                     genesis_time: 1_800_000_000,
                     mnemonic: None,
+                    object_size_limit: ethnet::kube::objects::OBJECT_SIZE_LIMIT,
                 };
                 let start = Instant::now();
                 pool.install(|| generate(&spec, options, &mut rng, &|| {}).unwrap());

@@ -111,8 +111,6 @@ pub mod keys {
 }
 /// The uncompressed genesis state, beside the sets, for running clients from the directory.
 pub const GENESIS_SSZ: &str = "genesis.ssz";
-/// What Kubernetes stores at most in one ConfigMap or Secret.
-pub const OBJECT_SIZE_LIMIT: usize = 1 << 20;
 /// Room left in each object for its metadata (names, labels, annotations).
 const OBJECT_METADATA_ALLOWANCE: usize = 16 << 10;
 /// Validator balance at genesis, in gwei.
@@ -198,6 +196,9 @@ pub struct GenerateOptions {
     pub genesis_time: u64,
     /// A user-supplied mnemonic; a fresh one is generated when `None`.
     pub mnemonic: Option<Mnemonic>,
+    /// Bytes one object (a ConfigMap or Secret) may hold: the store's limit, which the edge
+    /// that writes the objects knows.
+    pub object_size_limit: usize,
 }
 
 /// Builds every artifact. `on_keystore` is called once per keystore encrypted, account or
@@ -211,7 +212,8 @@ pub fn generate(
     on_keystore: &(dyn Fn() + Sync),
 ) -> Result<Artifacts, CoreError> {
     // Every object that grows with a count must fit before any key is derived or encrypted.
-    check_sizes(spec, &planned_secret_sizes(spec))?;
+    let limit = options.object_size_limit;
+    check_sizes(spec, &planned_secret_sizes(spec), limit)?;
     let mnemonic = match options.mnemonic {
         Some(m) => m,
         None => accounts::generate_mnemonic(rng),
@@ -219,7 +221,9 @@ pub fn generate(
     let funded = accounts::derive_accounts(&mnemonic, spec.accounts.count)?;
     let addresses: Vec<Address> = funded.iter().map(|a| a.address).collect();
     let el_genesis = el_genesis::build(spec, options.genesis_time, &addresses)?;
-    let genesis_hash = genesis_hash::genesis_hash(&el_genesis)?;
+    // Once: its state root hashes the whole alloc.
+    let el_header = genesis_hash::genesis_header(&el_genesis)?;
+    let genesis_hash = el_header.hash_slow();
 
     let nodes = plan_nodes(spec, rng);
     let mut jwt_secret = Zeroizing::new([0u8; 32]);
@@ -241,7 +245,6 @@ pub fn generate(
     let validator_keys = validator_keys::derive_validator_keys(&mnemonic, 0..spec.validators.count);
     let config = cl_config::cl_config(spec, options.genesis_time);
     let cl_config_yaml = cl_config::render(&config);
-    let el_header = genesis_hash::genesis_header(&el_genesis)?;
     let cl_genesis = cl_genesis::build(
         &ClGenesisInput {
             preset: spec.network.preset,
@@ -260,7 +263,7 @@ pub fn generate(
         cl_genesis: &cl_genesis,
         cl_genesis_gz: &cl_genesis_gz,
     };
-    check_sizes(spec, &set_sizes(&genesis.files()))?;
+    check_sizes(spec, &set_sizes(&genesis.files()), limit)?;
 
     let params = ScryptParams::of(spec.accounts.keystore_kdf);
     let accounts = account_inputs
@@ -293,7 +296,7 @@ pub fn generate(
         cl_genesis_gz,
     };
     // Exact, on what was made (the plan above allows a little for the small files).
-    check_sizes(spec, &set_sizes(&artifacts.data_files()))?;
+    check_sizes(spec, &set_sizes(&artifacts.data_files()), limit)?;
     Ok(artifacts)
 }
 
@@ -890,8 +893,8 @@ fn planned_secret_sizes(spec: &NetworkSpec) -> Vec<SetSize> {
 
 /// Fails when an object would exceed what Kubernetes stores, naming the limit, the size, the
 /// value that makes it large and how many would fit.
-fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize]) -> Result<(), CoreError> {
-    let budget = OBJECT_SIZE_LIMIT - OBJECT_METADATA_ALLOWANCE;
+fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize], limit: usize) -> Result<(), CoreError> {
+    let budget = limit.saturating_sub(OBJECT_METADATA_ALLOWANCE);
     let split = spec.validator_split();
     for &SetSize {
         ref set,
@@ -940,7 +943,7 @@ fn check_sizes(spec: &NetworkSpec, sizes: &[SetSize]) -> Result<(), CoreError> {
             object: set.clone(),
             kind: kind.name(),
             size,
-            limit: OBJECT_SIZE_LIMIT,
+            limit,
             field,
             count,
             fits,
@@ -1139,6 +1142,9 @@ mod tests {
     use crate::spec::tests_support::spec_with;
     use rand::SeedableRng;
 
+    /// Kubernetes' limit, as the plugin passes it.
+    const OBJECT_SIZE_LIMIT: usize = 1 << 20;
+
     fn light(spec: &mut NetworkSpec) {
         spec.accounts.keystore_kdf = crate::spec::AccountKdf::Light;
         spec.accounts.count = 3;
@@ -1156,6 +1162,7 @@ mod tests {
         let options = GenerateOptions {
             genesis_time: 1_800_000_000,
             mnemonic: None,
+            object_size_limit: OBJECT_SIZE_LIMIT,
         };
         let encrypted = AtomicUsize::new(0);
         let result = generate(spec, options, &mut rng, &|| {

@@ -206,6 +206,7 @@ mod tests {
         let options = GenerateOptions {
             genesis_time: 1_800_000_000,
             mnemonic: None,
+            object_size_limit: 1 << 20,
         };
         let manifest = generate(&spec, options, &mut rng, &|| {})
             .unwrap()

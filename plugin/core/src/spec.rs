@@ -1040,12 +1040,26 @@ impl Validator {
     /// clients pick the entry with the highest epoch reached; two at one epoch would be
     /// ambiguous), target at most max, as many as the execution layer names (bpo1..bpo5).
     fn blob_forks(&mut self, raw: &[RawBlobFork], forks: &ForkSchedule) -> Option<Vec<BlobFork>> {
+        if raw.len() > limits::BLOB_FORKS {
+            self.problem(
+                "network.blobForks",
+                format!(
+                    "{} blob-parameter-only forks; the execution layer names {} at most \
+                     (bpo1..bpo{})",
+                    raw.len(),
+                    limits::BLOB_FORKS,
+                    limits::BLOB_FORKS
+                ),
+            );
+            return None;
+        }
         let mut parsed = Vec::new();
         for (i, entry) in raw.iter().enumerate() {
             let field = |name: &str| format!("network.blobForks.{i}.{name}");
+            let blobs = "blobs per block, at most MAX_BLOB_COMMITMENTS_PER_BLOCK (4096)";
             let epoch = self.bounded(&field("epoch"), &entry.epoch, limits::EPOCH, "an epoch");
-            let target = self.bounded(&field("target"), &entry.target, limits::BLOBS, "blobs");
-            let max = self.bounded(&field("max"), &entry.max, limits::BLOBS, "blobs");
+            let target = self.bounded(&field("target"), &entry.target, limits::BLOBS, blobs);
+            let max = self.bounded(&field("max"), &entry.max, limits::BLOBS, blobs);
             let fraction = self.bounded(
                 &field("baseFeeUpdateFraction"),
                 &entry.base_fee_update_fraction,
@@ -1068,19 +1082,6 @@ impl Validator {
             ));
         }
         if parsed.len() != raw.len() {
-            return None;
-        }
-        if raw.len() > limits::BLOB_FORKS {
-            self.problem(
-                "network.blobForks",
-                format!(
-                    "{} blob-parameter-only forks; the execution layer names {} at most \
-                     (bpo1..bpo{})",
-                    raw.len(),
-                    limits::BLOB_FORKS,
-                    limits::BLOB_FORKS
-                ),
-            );
             return None;
         }
         let fulu = forks.at(Fork::Fulu);

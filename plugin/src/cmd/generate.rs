@@ -73,6 +73,7 @@ pub(super) fn build_artifacts(
     let options = GenerateOptions {
         genesis_time,
         mnemonic,
+        object_size_limit: crate::kube::objects::OBJECT_SIZE_LIMIT,
     };
     let progress = keystore_progress(spec.accounts.count + spec.validators.count);
     let on_keystore = || progress.inc(1);

@@ -15,6 +15,9 @@ use crate::core::artifacts::{file_path, object_digest, ArtifactFile, Manifest, O
 pub const MANAGER: &str = "ethnet";
 /// Label naming the artifact set an object holds.
 pub const SET_LABEL: &str = "ethnet.io/set";
+/// What Kubernetes stores at most in one ConfigMap or Secret (its data, 1 MiB): the limit
+/// `generate` sizes every artifact object against.
+pub const OBJECT_SIZE_LIMIT: usize = 1 << 20;
 
 /// One artifact object.
 #[derive(Debug, Clone, PartialEq)]
@@ -349,6 +352,7 @@ mod tests {
         let options = GenerateOptions {
             genesis_time: 1_800_000_000,
             mnemonic: None,
+            object_size_limit: crate::kube::objects::OBJECT_SIZE_LIMIT,
         };
         let artifacts = generate(&spec, options, &mut rng, &|| {}).unwrap();
         let files: HashMap<String, Vec<u8>> = artifacts

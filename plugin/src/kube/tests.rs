@@ -33,6 +33,7 @@ fn artifacts(spec: &NetworkSpec, seed: u64) -> Result<Artifacts, CoreError> {
     let options = GenerateOptions {
         genesis_time: 1_800_000_000,
         mnemonic: None,
+        object_size_limit: crate::kube::objects::OBJECT_SIZE_LIMIT,
     };
     generate(spec, options, &mut rng, &|| {})
 }
