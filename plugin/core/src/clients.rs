@@ -129,6 +129,43 @@ impl std::fmt::Display for ConsensusClient {
 mod tests {
     use super::*;
 
+    /// The chart's registry (`ethnet.clients.registry` in templates/_clients.tpl) lists these
+    /// clients, each has its template file and a block under `clients:` in values.yaml.
+    #[test]
+    fn the_chart_registry_lists_these_clients() {
+        let chart = concat!(env!("CARGO_MANIFEST_DIR"), "/../../chart");
+        let registry = std::fs::read_to_string(format!("{chart}/templates/_clients.tpl")).unwrap();
+        let listed = |layer: &str| -> Vec<String> {
+            let line = registry
+                .lines()
+                .find_map(|line| line.strip_prefix(&format!("{layer}: [")))
+                .unwrap_or_else(|| panic!("no {layer} list in the chart registry"));
+            let names = line.trim_end().strip_suffix(']').expect("one line");
+            names
+                .split(',')
+                .map(|name| name.trim().to_string())
+                .collect()
+        };
+        let execution: Vec<&str> = ExecutionClient::ALL.iter().map(|c| c.name()).collect();
+        let consensus: Vec<&str> = ConsensusClient::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(listed("execution"), execution);
+        assert_eq!(listed("consensus"), consensus);
+        let values: serde_yaml::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(format!("{chart}/values.yaml")).unwrap())
+                .unwrap();
+        for name in execution.into_iter().chain(consensus) {
+            let template = format!("{chart}/templates/_client-{name}.tpl");
+            assert!(
+                std::path::Path::new(&template).is_file(),
+                "{template} is missing"
+            );
+            assert!(
+                values["clients"][name].is_mapping(),
+                "values.yaml has no clients.{name}"
+            );
+        }
+    }
+
     /// `name()` is what serde reads and writes, so values, manifests and messages agree.
     #[test]
     fn names_are_the_serde_names() {
