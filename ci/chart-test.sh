@@ -210,6 +210,27 @@ else
   fail "ethnet generate/seed for the key check"
 fi
 
+echo "== a large genesis state: gzip members that busybox gunzip (the init script's) reads back"
+big="$OUT/big-art"
+members() { # <gz file>: the number of gzip members in it
+  python3 -c 'import sys, zlib
+data, n = open(sys.argv[1], "rb").read(), 0
+while data:
+    d = zlib.decompressobj(16 + 15); d.decompress(data); data, n = d.unused_data, n + 1
+print(n)' "$1"
+}
+if HELM_BIN="$HELM_4_1" "$ETHNET_BIN" generate --out "$big" --seed big --genesis-time 1800000000 \
+  --set validators.count=8000 --set nodes.validators.replicas=8 --set validators.keystoreKdf=fast \
+  --set accounts.keystoreKdf=light --set accounts.count=1 >/dev/null; then
+  check "8000 validators: genesis.ssz.gz has several members ($(members "$big/genesis/genesis.ssz.gz"))" \
+    test "$(members "$big/genesis/genesis.ssz.gz")" -gt 1
+  # shellcheck disable=SC2016 # the inner shell's own arguments
+  check "busybox gunzip reads them back as genesis.ssz" \
+    sh -c 'busybox gunzip -c "$1" | cmp - "$2"' _ "$big/genesis/genesis.ssz.gz" "$big/genesis.ssz"
+else
+  fail "ethnet generate of 8000 validators"
+fi
+
 echo "== chart-only values refused by values.schema.json and _preflight.tpl (Helm 3.16 and 4.1)"
 # shellcheck disable=SC2054 # one element may set several values, helm style
 bad_inputs=(

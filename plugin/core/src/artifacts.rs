@@ -350,11 +350,29 @@ fn genesis_validators(spec: &NetworkSpec, keys: &[ValidatorKey]) -> Vec<GenesisV
         .collect()
 }
 
+/// Input bytes per gzip member of [`gzip`].
+const GZIP_MEMBER: usize = 1 << 20;
+
+/// Gzip on every core: one member per [`GZIP_MEMBER`] bytes of input, compressed in parallel
+/// and concatenated (RFC 1952 allows several members; gunzip, busybox's too, reads them as one
+/// stream). Members cut at fixed offsets, so the output does not depend on the core count.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory")
+    // An empty input is one empty member, not an empty file.
+    let chunks: Vec<&[u8]> = match bytes.is_empty() {
+        true => vec![bytes],
+        false => bytes.chunks(GZIP_MEMBER).collect(),
+    };
+    let members: Vec<Vec<u8>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            encoder.write_all(chunk).expect("writing to memory");
+            encoder.finish().expect("writing to memory")
+        })
+        .collect();
+    members.concat()
 }
 
 fn plan_nodes(spec: &NetworkSpec, rng: &mut (impl RngCore + CryptoRng)) -> Vec<Node> {
@@ -1144,6 +1162,32 @@ mod tests {
 
     /// Kubernetes' limit, as the plugin passes it.
     const OBJECT_SIZE_LIMIT: usize = 1 << 20;
+
+    #[test]
+    fn gzip_members_read_back_as_one_stream() {
+        use std::io::Read;
+        let state: Vec<u8> = (0..3 * GZIP_MEMBER + 12345)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        let gz = gzip(&state);
+        let mut back = Vec::new();
+        flate2::read::MultiGzDecoder::new(&gz[..])
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, state);
+        // Four members: the plain decoder stops after the first.
+        let mut first = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut first)
+            .unwrap();
+        assert_eq!(first.len(), GZIP_MEMBER);
+        assert_eq!(gzip(&state), gz, "deterministic");
+        let mut empty = Vec::new();
+        flate2::read::MultiGzDecoder::new(&gzip(&[])[..])
+            .read_to_end(&mut empty)
+            .unwrap();
+        assert!(empty.is_empty());
+    }
 
     fn light(spec: &mut NetworkSpec) {
         spec.accounts.keystore_kdf = crate::spec::AccountKdf::Light;
